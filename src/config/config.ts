@@ -1,0 +1,148 @@
+/**
+ * Configuration is read once, here, from the environment; every variable is validated and all
+ * problems are reported together. Nothing else in the code reads process.env.
+ */
+import { resolve } from 'node:path';
+
+export type StorageConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3';
+      endpoint?: string;
+      bucket: string;
+      region: string;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+      forcePathStyle: boolean;
+      /** Create the bucket at start when it does not exist (MinIO/dev convenience). */
+      createBucket: boolean;
+    };
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Base URL clients reach the API at; used to build local presigned URLs. */
+  publicUrl: string;
+  dataDir: string;
+  /** null: start an embedded PostgreSQL under dataDir. */
+  databaseUrl: string | null;
+  storage: StorageConfig;
+  /** Worker child processes `intake serve` starts (0 = none; run `intake worker` yourself). */
+  workers: number;
+  /** Imports one worker process runs at once. */
+  workerConcurrency: number;
+  tokenTtlSeconds: number;
+  uploadMaxBytes: number;
+  uploadUrlTtlSeconds: number;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  logLevel: string;
+  /** Seconds before a running import job is considered lost and retried. */
+  jobExpireSeconds: number;
+  jobRetryLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const port = read.int('PORT', 8080, 0, 65535);
+  const host = read.str('HOST', '0.0.0.0');
+  const dataDir = resolve(read.str('INTAKE_DATA_DIR', './data'));
+  const databaseUrl = read.optional('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push(`DATABASE_URL: expected a postgres:// or postgresql:// URL, found "${databaseUrl.slice(0, 40)}"`);
+  }
+  const storage = readStorage(read, env, dataDir, problems);
+  const config: Config = {
+    port,
+    host,
+    publicUrl: (read.optional('INTAKE_PUBLIC_URL') ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
+    dataDir,
+    databaseUrl: databaseUrl ?? null,
+    storage,
+    workers: read.int('INTAKE_WORKERS', 1, 0, 64),
+    workerConcurrency: read.int('INTAKE_WORKER_CONCURRENCY', 2, 1, 64),
+    tokenTtlSeconds: read.int('INTAKE_TOKEN_TTL_SECONDS', 15 * 60, 10, 30 * 24 * 3600),
+    uploadMaxBytes: read.int('INTAKE_UPLOAD_MAX_BYTES', 5 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    uploadUrlTtlSeconds: read.int('INTAKE_UPLOAD_URL_TTL_SECONDS', 15 * 60, 1, 7 * 24 * 3600),
+    adminEmail: read.optional('INTAKE_ADMIN_EMAIL') ?? null,
+    adminPassword: read.optional('INTAKE_ADMIN_PASSWORD') ?? null,
+    logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    jobExpireSeconds: read.int('INTAKE_JOB_EXPIRE_SECONDS', 3600, 30, 24 * 3600),
+    jobRetryLimit: read.int('INTAKE_JOB_RETRY_LIMIT', 3, 0, 100),
+  };
+  if (config.adminPassword !== null && config.adminPassword.length < 8) {
+    problems.push('INTAKE_ADMIN_PASSWORD: expected at least 8 characters');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function readStorage(read: EnvReader, env: Env, dataDir: string, problems: string[]): StorageConfig {
+  const bucket = read.optional('S3_BUCKET');
+  const endpoint = read.optional('S3_ENDPOINT');
+  if (!bucket) {
+    if (endpoint) problems.push('S3_BUCKET: required when S3_ENDPOINT is set');
+    return { kind: 'local', dir: resolve(read.str('INTAKE_STORAGE_DIR', `${dataDir}/objects`)) };
+  }
+  return {
+    kind: 's3',
+    endpoint,
+    bucket,
+    region: read.str('S3_REGION', 'us-east-1'),
+    accessKeyId: read.optional('S3_ACCESS_KEY_ID') ?? env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: read.optional('S3_SECRET_ACCESS_KEY') ?? env.AWS_SECRET_ACCESS_KEY,
+    forcePathStyle: read.bool('S3_FORCE_PATH_STYLE', Boolean(endpoint)),
+    createBucket: read.bool('S3_CREATE_BUCKET', false),
+  };
+}
+
+class EnvReader {
+  constructor(private readonly env: Env, private readonly problems: string[]) {}
+
+  optional(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  str(name: string, fallback: string): string {
+    return this.optional(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name}: expected an integer from ${min} to ${max}, found "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name}: expected true or false, found "${raw}"`);
+    return fallback;
+  }
+
+  oneOf(name: string, fallback: string, allowed: string[]): string {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (!allowed.includes(raw)) this.problems.push(`${name}: expected one of ${allowed.join(', ')}, found "${raw}"`);
+    return allowed.includes(raw) ? raw : fallback;
+  }
+}

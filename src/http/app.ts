@@ -1,0 +1,57 @@
+/**
+ * buildApp(): the whole HTTP API as one Fastify instance, for the api process and for tests
+ * (`app.inject` or a real listener). It needs its dependencies handed in; it creates none.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { AppDeps } from './deps.js';
+import { installErrorHandling } from './errors.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { clientRoutes } from './routes/clients.routes.js';
+import { findingRoutes } from './routes/findings.routes.js';
+import { fileImportRoutes } from './routes/file-imports.routes.js';
+import { localUploadRoutes } from './routes/local-uploads.routes.js';
+import { LocalDiskStore } from '../storage/local-disk-store.js';
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: 10 * 1024 * 1024,
+    // Validation coerces path ids ("42") to integers, and drops nothing the client sent.
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    trustProxy: true,
+  });
+  installErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Intake', version: '0.1.0', description: 'Asynchronous imports of security findings and bulk data.' },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/v1/authenticate; "Bearer " is optional.' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(formbody);
+  await app.register(multipart, { limits: { fileSize: deps.config.uploadMaxBytes, files: 1, fields: 20, fieldSize: 1024 * 1024 } });
+
+  await app.register(async (scope) => healthRoutes(scope, deps));
+  await app.register(async (scope) => authRoutes(scope, deps));
+  await app.register(async (scope) => clientRoutes(scope, deps));
+  await app.register(async (scope) => findingRoutes(scope, deps));
+  await app.register(async (scope) => fileImportRoutes(scope, deps));
+  if (deps.store instanceof LocalDiskStore) {
+    const store = deps.store;
+    await app.register(async (scope) => localUploadRoutes(scope, store));
+  }
+  return app;
+}

@@ -1,0 +1,18 @@
+/** What the HTTP layer needs, built once per api process by src/main/api.ts. */
+import type PgBoss from 'pg-boss';
+import type { Config } from '../config/config.js';
+import type { Pool } from '../db/pool.js';
+import type { Logger } from '../logging.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import type { TokenSigner } from '../auth/tokens.js';
+
+export interface AppDeps {
+  config: Config;
+  pool: Pool;
+  boss: PgBoss;
+  store: ObjectStore;
+  tokens: TokenSigner;
+  log: Logger;
+  /** Answers /healthz: true once everything the api needs is up. */
+  isReady?: () => boolean;
+}

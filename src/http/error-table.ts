@@ -1,0 +1,31 @@
+/**
+ * The one table from a domain error code to an HTTP status. Codes are stable: clients may match on them.
+ */
+export const ERROR_STATUS: Record<string, number> = {
+  VALIDATION_FAILED: 400,
+  TAGS_INVALID: 400,
+  SOURCE_UNKNOWN: 400,
+  FILE_MISSING: 400,
+  UPLOAD_NOT_FOUND: 400,
+  OBJECT_KEY_INVALID: 400,
+  AUTH_REQUIRED: 401,
+  AUTH_TOKEN_INVALID: 401,
+  AUTH_TOKEN_EXPIRED: 401,
+  AUTH_CREDENTIALS_INVALID: 401,
+  UPLOAD_URL_INVALID: 403,
+  UPLOAD_URL_SIGNATURE_INVALID: 403,
+  UPLOAD_URL_EXPIRED: 403,
+  NOT_FOUND: 404,
+  CLIENT_NOT_FOUND: 404,
+  REPORT_NOT_FOUND: 404,
+  FINDING_NOT_FOUND: 404,
+  IMPORT_NOT_FOUND: 404,
+  UPLOAD_KEY_NOT_FOUND: 404,
+  OBJECT_NOT_FOUND: 404,
+  OBJECT_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+};
+
+export function statusForCode(code: string): number {
+  return ERROR_STATUS[code] ?? 500;
+}

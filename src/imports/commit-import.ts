@@ -1,0 +1,114 @@
+/**
+ * The one transaction that makes an import visible: re-check the fencing token, merge staging into
+ * the live tables with upserts on the identity keys, record the counters, mark the import complete
+ * and drop its staging rows. Readers see all of an import or none of it.
+ */
+import type { Pool } from '../db/pool.js';
+import { withTransaction } from '../db/pool.js';
+import { AppError } from '../errors/app-error.js';
+import type { ImportRow } from '../db/repositories/imports.repository.js';
+import { clearStaging } from './staging-writer.js';
+
+export interface ImportCounts {
+  findings: number;
+  assets: number;
+  findingAssets: number;
+  evidence: number;
+}
+
+/** Raised when a newer attempt owns the import: this (zombie) attempt must not write. */
+export class StaleAttemptError extends AppError {
+  constructor(importId: string, attempt: number) {
+    super('IMPORT_ATTEMPT_STALE', `attempt ${attempt} of import ${importId} was superseded by a newer attempt`);
+  }
+}
+
+export async function commitImport(pool: Pool, row: ImportRow, attempt: number): Promise<ImportCounts> {
+  return withTransaction(pool, async (db) => {
+    const { rows: current } = await db.query('SELECT attempt, state FROM imports WHERE id = $1 FOR UPDATE', [row.id]);
+    if (current[0]?.attempt !== attempt || current[0]?.state !== 'running') throw new StaleAttemptError(row.id, attempt);
+
+    const id = row.id;
+    const counts = await countStaged(db, id);
+    // Assets named only by a link still exist: the union makes them live too.
+    await db.query(
+      `INSERT INTO assets (tenant_id, client_id, identity, data, tags)
+       SELECT $2, $3, s.identity, s.data, $4::text[] FROM (
+         SELECT DISTINCT ON (identity) identity, data FROM (
+           SELECT identity, data, seq FROM staging_assets WHERE import_id = $1
+           UNION ALL
+           SELECT asset_key, jsonb_build_object('name', asset_key), -1 FROM staging_links WHERE import_id = $1
+         ) u ORDER BY identity, seq DESC
+       ) s ORDER BY s.identity
+       ON CONFLICT (client_id, identity) DO UPDATE
+         SET data = assets.data || excluded.data,
+             tags = ARRAY(SELECT DISTINCT t FROM unnest(assets.tags || excluded.tags) t ORDER BY t),
+             updated_at = now()`,
+      [id, row.tenant_id, row.client_id, row.asset_tags],
+    );
+    await db.query(
+      `INSERT INTO findings (tenant_id, client_id, report_id, source, tool_key, title, severity, data, tags)
+       SELECT $2, $3, $4, $5, s.tool_key, s.title, s.severity, s.data, $6::text[] FROM (
+         SELECT DISTINCT ON (tool_key) tool_key, title, severity, data FROM staging_findings
+          WHERE import_id = $1 ORDER BY tool_key, seq DESC
+       ) s ORDER BY s.tool_key
+       ON CONFLICT (report_id, source, tool_key) DO UPDATE
+         SET title = excluded.title, severity = excluded.severity, data = findings.data || excluded.data,
+             tags = ARRAY(SELECT DISTINCT t FROM unnest(findings.tags || excluded.tags) t ORDER BY t),
+             updated_at = now()`,
+      [id, row.tenant_id, row.client_id, row.report_id, row.source, row.finding_tags],
+    );
+    await db.query(
+      `INSERT INTO finding_assets (finding_id, asset_id, details)
+       SELECT f.id, a.id, l.details FROM (
+         SELECT finding_key, asset_key, jsonb_agg(DISTINCT detail) AS details
+           FROM staging_links WHERE import_id = $1 GROUP BY finding_key, asset_key
+       ) l
+       JOIN findings f ON f.report_id = $2 AND f.source = $3 AND f.tool_key = l.finding_key
+       JOIN assets a ON a.client_id = $4 AND a.identity = l.asset_key
+       ORDER BY f.id, a.id
+       ON CONFLICT (finding_id, asset_id) DO UPDATE
+         SET details = (SELECT jsonb_agg(DISTINCT d) FROM jsonb_array_elements(finding_assets.details || excluded.details) d),
+             updated_at = now()`,
+      [id, row.report_id, row.source, row.client_id],
+    );
+    await db.query(
+      `INSERT INTO evidence (finding_id, asset_id, evidence_key, label, content)
+       SELECT f.id, a.id, e.content_hash || ':' || e.occurrence, e.label, e.content FROM (
+         SELECT finding_key, asset_key, label, content, content_hash,
+                row_number() OVER (PARTITION BY finding_key, asset_key, content_hash ORDER BY seq) AS occurrence
+           FROM staging_evidence WHERE import_id = $1
+       ) e
+       JOIN findings f ON f.report_id = $2 AND f.source = $3 AND f.tool_key = e.finding_key
+       JOIN assets a ON a.client_id = $4 AND a.identity = e.asset_key
+       ON CONFLICT (finding_id, asset_id, evidence_key) DO NOTHING`,
+      [id, row.report_id, row.source, row.client_id],
+    );
+    await db.query(
+      `UPDATE imports SET state = 'succeeded', processed_bytes = file_size,
+              processed_findings = $2, processed_assets = $3, processed_finding_assets = $4, processed_evidence = $5,
+              finished_at = now(), last_updated_at = now()
+        WHERE id = $1`,
+      [id, counts.findings, counts.assets, counts.findingAssets, counts.evidence],
+    );
+    await clearStaging(db, id);
+    return counts;
+  });
+}
+
+/** The four counters, by DESIGN.md's identity rules, from what this attempt staged. */
+async function countStaged(db: { query: Pool['query'] }, importId: string): Promise<ImportCounts> {
+  const { rows } = await db.query(
+    `SELECT
+       (SELECT count(DISTINCT tool_key) FROM staging_findings WHERE import_id = $1) AS findings,
+       (SELECT count(*) FROM (SELECT identity FROM staging_assets WHERE import_id = $1
+                              UNION SELECT asset_key FROM staging_links WHERE import_id = $1) a) AS assets,
+       (SELECT count(*) FROM (SELECT DISTINCT finding_key, asset_key FROM staging_links l WHERE import_id = $1
+                                AND EXISTS (SELECT 1 FROM staging_findings f WHERE f.import_id = $1 AND f.tool_key = l.finding_key)) p) AS finding_assets,
+       (SELECT count(*) FROM staging_evidence e WHERE import_id = $1
+                                AND EXISTS (SELECT 1 FROM staging_findings f WHERE f.import_id = $1 AND f.tool_key = e.finding_key)) AS evidence`,
+    [importId],
+  );
+  const r = rows[0];
+  return { findings: Number(r.findings), assets: Number(r.assets), findingAssets: Number(r.finding_assets), evidence: Number(r.evidence) };
+}

@@ -1,0 +1,148 @@
+/**
+ * The api side of scanner file imports (spec 1): issue upload keys, and turn an uploaded object
+ * into an import row plus its queue job, in one transaction. Nothing here reads the file's content.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type PgBoss from 'pg-boss';
+import type { Pool } from '../db/pool.js';
+import { withTransaction } from '../db/pool.js';
+import { AppError } from '../errors/app-error.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { isSafeKey } from '../storage/object-store.js';
+import { getParser, listSources } from '../parsers/registry.js';
+import { getClient, getReport } from '../db/repositories/clients.repository.js';
+import { findUploadKey, insertImport, insertUploadKey, type ImportRow } from '../db/repositories/imports.repository.js';
+import { JOBS, sendInTransaction } from './jobs.js';
+import { parseTags } from './tags.js';
+
+export interface Caller {
+  tenantId: number;
+  userId: number;
+  email: string;
+}
+
+export interface FileImportSettings {
+  uploadMaxBytes: number;
+  uploadUrlTtlSeconds: number;
+}
+
+export interface ImportTarget {
+  clientId: number;
+  reportId: number;
+  source: string;
+}
+
+export class FileImportService {
+  constructor(
+    private readonly pool: Pool,
+    private readonly boss: PgBoss,
+    private readonly store: ObjectStore,
+    private readonly settings: FileImportSettings,
+  ) {}
+
+  /** Step 1 of spec 1: a fresh key for `fileName`, bound to the caller, and a URL to PUT it to. */
+  async issueUploadUrl(caller: Caller, fileName: string): Promise<{ key: string; url: string }> {
+    const key = `${newUploadId()}/${safeFileName(fileName)}`;
+    const expiresAt = new Date(Date.now() + this.settings.uploadUrlTtlSeconds * 1000);
+    await insertUploadKey(this.pool, { key, tenantId: caller.tenantId, userId: caller.userId, fileName, maxBytes: this.settings.uploadMaxBytes, expiresAt });
+    const url = await this.store.presignPut(key, { expiresInSeconds: this.settings.uploadUrlTtlSeconds, maxBytes: this.settings.uploadMaxBytes });
+    return { key, url };
+  }
+
+  /** Step 3 of spec 1: queue the import of an object the caller uploaded with a presigned URL. */
+  async startPreuploadedImport(
+    caller: Caller,
+    target: ImportTarget,
+    body: { key: string; fileName?: string; tags?: unknown; useParserActions?: unknown },
+  ): Promise<ImportRow> {
+    this.assertSource(target.source);
+    const tags = parseTags(body.tags);
+    await this.assertReport(caller, target);
+    if (!isSafeKey(body.key)) throw new AppError('UPLOAD_KEY_NOT_FOUND', `no upload with key "${body.key}"`);
+    const upload = await findUploadKey(this.pool, caller.tenantId, caller.userId, body.key);
+    if (!upload) throw new AppError('UPLOAD_KEY_NOT_FOUND', `no upload with key "${body.key}" was issued to you`);
+    const info = await this.store.head(body.key);
+    if (!info) throw new AppError('UPLOAD_NOT_FOUND', `nothing was uploaded for key "${body.key}"; PUT the file to the presigned URL first`);
+    if (info.size > upload.max_bytes) {
+      throw new AppError('OBJECT_TOO_LARGE', `the upload is ${info.size} bytes, over the limit of ${upload.max_bytes}`);
+    }
+    const fileName = (typeof body.fileName === 'string' && body.fileName.trim()) || upload.file_name;
+    return this.queue(caller, target, { key: body.key, fileName, size: info.size, tags, useParserActions: body.useParserActions === true || body.useParserActions === 'true' });
+  }
+
+  /** The deprecated importAsync route: stream the multipart file to storage, then queue as above. */
+  async startStreamedImport(caller: Caller, target: ImportTarget, file: { fileName: string; stream: Readable }, fields: { tags?: unknown }): Promise<ImportRow> {
+    this.assertSource(target.source);
+    const tags = parseTags(fields.tags);
+    await this.assertReport(caller, target);
+    const key = `${newUploadId()}/${safeFileName(file.fileName)}`;
+    const { size } = await this.store.put(key, file.stream, { maxBytes: this.settings.uploadMaxBytes });
+    return this.queue(caller, target, { key, fileName: file.fileName, size, tags, useParserActions: false });
+  }
+
+  /** Checks what can be checked before the file is read (fields not yet streamed). */
+  async checkTarget(caller: Caller, target: ImportTarget): Promise<void> {
+    this.assertSource(target.source);
+    await this.assertReport(caller, target);
+  }
+
+  private async queue(
+    caller: Caller,
+    target: ImportTarget,
+    file: { key: string; fileName: string; size: number; tags: { assets: string[]; findings: string[] }; useParserActions: boolean },
+  ): Promise<ImportRow> {
+    return withTransaction(this.pool, async (tx) => {
+      const row = await insertImport(tx, {
+        id: randomUUID(),
+        tenantId: caller.tenantId,
+        userId: caller.userId,
+        clientId: target.clientId,
+        reportId: target.reportId,
+        source: target.source,
+        fileLocation: file.key,
+        originalFilename: file.fileName,
+        fileType: fileTypeOf(file.fileName),
+        fileSize: file.size,
+        parserActionsEnabled: file.useParserActions,
+        assetTags: file.tags.assets,
+        findingTags: file.tags.findings,
+      });
+      await sendInTransaction(this.boss, tx, JOBS.fileImport, { importId: row.id });
+      return row;
+    });
+  }
+
+  private assertSource(source: string): void {
+    if (!getParser(source)) {
+      throw new AppError('SOURCE_UNKNOWN', `unknown import source "${source}"; supported sources: ${listSources().join(', ')}`);
+    }
+  }
+
+  private async assertReport(caller: Caller, target: ImportTarget): Promise<void> {
+    if (!(await getClient(this.pool, caller.tenantId, target.clientId))) throw new AppError('CLIENT_NOT_FOUND', `client ${target.clientId} not found`);
+    if (!(await getReport(this.pool, caller.tenantId, target.clientId, target.reportId))) {
+      throw new AppError('REPORT_NOT_FOUND', `report ${target.reportId} not found for client ${target.clientId}`);
+    }
+  }
+}
+
+/** A collision-free, URL-safe id for an upload's key prefix (lower-case, like PlexTrac's cuids). */
+function newUploadId(): string {
+  return `c${Date.now().toString(36)}${randomBytes(10).toString('hex')}`;
+}
+
+/** Keeps the name recognisable but safe as one path segment of a key. */
+export function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[^\w.\- ()+@]/g, '_').trim().slice(0, 200);
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'upload' : cleaned;
+}
+
+function fileTypeOf(fileName: string): string {
+  const ext = fileName.toLowerCase().split('.').pop();
+  if (ext === 'xml' || ext === 'nessus') return 'text/xml';
+  if (ext === 'json' || ext === 'jsonl') return 'application/json';
+  if (ext === 'csv') return 'text/csv';
+  return 'application/octet-stream';
+}

@@ -1,0 +1,52 @@
+/**
+ * Every queue job Intake runs is declared here: its name, payload and queue options. Handlers live
+ * in src/imports/handlers.ts and say whether a retry is safe.
+ */
+import PgBoss from 'pg-boss';
+import type { Queryable } from '../db/pool.js';
+
+export const JOBS = {
+  /** Parse one uploaded scanner file into a report. Payload: FileImportJob. */
+  fileImport: 'file-import',
+} as const;
+
+export interface FileImportJob {
+  importId: string;
+}
+
+export interface QueueSettings {
+  retryLimit: number;
+  expireInSeconds: number;
+}
+
+export function createBoss(connectionString: string, options: { supervise: boolean; max?: number }): PgBoss {
+  return new PgBoss({
+    connectionString,
+    max: options.max ?? 4,
+    application_name: 'intake-queue',
+    supervise: options.supervise,
+    schedule: false,
+    // Finished jobs are only useful for debugging; the import row keeps the outcome.
+    deleteAfterDays: 7,
+  });
+}
+
+/** Creates (or updates) the queues with the configured retry and expiry policy. Idempotent. */
+export async function ensureQueues(boss: PgBoss, settings: QueueSettings): Promise<void> {
+  const options = { retryLimit: settings.retryLimit, retryDelay: 2, retryBackoff: true, expireInSeconds: settings.expireInSeconds };
+  for (const name of Object.values(JOBS)) {
+    await boss.createQueue(name, { name, ...options });
+    await boss.updateQueue(name, { name, ...options });
+  }
+}
+
+/**
+ * Sends a job inside the caller's transaction, so that the row it belongs to and the job are
+ * committed together or not at all.
+ */
+export async function sendInTransaction<T extends object>(boss: PgBoss, tx: Queryable, name: string, data: T): Promise<string> {
+  const db = { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
+  const id = await boss.send(name, data, { db });
+  if (!id) throw new Error(`the queue refused job ${name}`);
+  return id;
+}

@@ -1,0 +1,76 @@
+/**
+ * The worker side of a scanner file import: one attempt, from the stored file to a committed (or
+ * failed) import. Deterministic failures (bad file, unknown source, missing object) end the import
+ * as failed at once; anything else is thrown so that the queue retries it.
+ */
+import type { Pool } from '../db/pool.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import type { Logger } from '../logging.js';
+import { AppError } from '../errors/app-error.js';
+import { getParser } from '../parsers/registry.js';
+import { beginAttempt, markFailed, recordProgress } from '../db/repositories/imports.repository.js';
+import { StagingWriter, clearStaging } from './staging-writer.js';
+import { StaleAttemptError, commitImport } from './commit-import.js';
+
+const PROGRESS_INTERVAL_MS = 1000;
+/** Failures no retry can mend. */
+const DETERMINISTIC_CODES = new Set(['PARSE_ERROR', 'OBJECT_NOT_FOUND', 'OBJECT_TOO_LARGE', 'SOURCE_UNKNOWN']);
+
+export interface FileImportDeps {
+  pool: Pool;
+  store: ObjectStore;
+  log: Logger;
+}
+
+export async function runFileImport(deps: FileImportDeps, importId: string, options: { finalAttempt: boolean }): Promise<void> {
+  const { pool, log } = deps;
+  const row = await beginAttempt(pool, importId);
+  if (!row) {
+    log.info({ importId }, 'import already finished; nothing to do');
+    return;
+  }
+  const attempt = row.attempt;
+  const started = Date.now();
+  try {
+    await clearStaging(pool, importId);
+    const parser = getParser(row.source);
+    if (!parser) throw new AppError('SOURCE_UNKNOWN', `no parser for source "${row.source}"`);
+    const info = await deps.store.head(row.file_location);
+    if (!info) throw new AppError('OBJECT_NOT_FOUND', `the uploaded file "${row.file_location}" is no longer in storage`);
+
+    const writer = new StagingWriter(pool, importId);
+    const input = countBytes(await deps.store.get(row.file_location), (bytes) => recordProgress(pool, importId, attempt, bytes));
+    for await (const record of parser.parse(input)) await writer.add(record);
+    await writer.flush();
+    const counts = await commitImport(pool, row, attempt);
+    log.info({ importId, attempt, ms: Date.now() - started, records: writer.recordCount, ...counts }, 'import complete');
+  } catch (error) {
+    if (error instanceof StaleAttemptError) {
+      log.warn({ importId, attempt }, error.message);
+      return;
+    }
+    const deterministic = error instanceof AppError && DETERMINISTIC_CODES.has(error.code);
+    if (!deterministic && !options.finalAttempt) {
+      log.warn({ importId, attempt, err: error }, 'import attempt failed; the queue will retry it');
+      throw error;
+    }
+    const message = deterministic ? (error as Error).message : `import failed after ${attempt} attempts: ${(error as Error).message}`;
+    await clearStaging(pool, importId).catch(() => {});
+    const marked = await markFailed(pool, importId, attempt, message);
+    log.warn({ importId, attempt, marked, message }, 'import failed');
+  }
+}
+
+/** Passes bytes through, reporting the running total at most once a second. */
+async function* countBytes(source: AsyncIterable<Buffer>, report: (bytes: number) => Promise<void>): AsyncIterable<Buffer> {
+  let bytes = 0;
+  let lastReport = Date.now();
+  for await (const chunk of source) {
+    bytes += chunk.length;
+    if (Date.now() - lastReport >= PROGRESS_INTERVAL_MS) {
+      lastReport = Date.now();
+      await report(bytes);
+    }
+    yield chunk;
+  }
+}

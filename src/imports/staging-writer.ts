@@ -1,0 +1,119 @@
+/**
+ * Buffers parsed records and writes them to the staging tables in batches, one multi-row
+ * `INSERT … SELECT FROM unnest(…)` per table and batch. Memory is bounded by the batch size and
+ * by the bytes of evidence held (evidence bodies can be megabytes each).
+ */
+import { createHash } from 'node:crypto';
+import type { ParsedRecord } from '../parsers/contract.js';
+import type { Queryable } from '../db/pool.js';
+
+const BATCH_ROWS = 1000;
+const BATCH_EVIDENCE_CHARS = 8 * 1024 * 1024;
+
+export interface StagedCounts {
+  records: number;
+}
+
+export class StagingWriter {
+  private seq = 0;
+  private assets: { seq: number; identity: string; data: string }[] = [];
+  private findings: { seq: number; key: string; title: string; severity: string; data: string }[] = [];
+  private links: { seq: number; findingKey: string; assetKey: string; detail: string }[] = [];
+  private evidence: { seq: number; findingKey: string; assetKey: string; label: string; content: string; hash: string }[] = [];
+  private evidenceChars = 0;
+
+  constructor(private readonly db: Queryable, private readonly importId: string) {}
+
+  get recordCount(): number {
+    return this.seq;
+  }
+
+  async add(record: ParsedRecord): Promise<void> {
+    const seq = ++this.seq;
+    switch (record.kind) {
+      case 'asset':
+        this.assets.push({ seq, identity: record.key, data: JSON.stringify(record.data) });
+        if (this.assets.length >= BATCH_ROWS) await this.flushAssets();
+        break;
+      case 'finding': {
+        const { title, severity, ...rest } = record.data;
+        this.findings.push({ seq, key: record.key, title, severity, data: JSON.stringify(rest) });
+        if (this.findings.length >= BATCH_ROWS) await this.flushFindings();
+        break;
+      }
+      case 'link':
+        this.links.push({ seq, findingKey: record.findingKey, assetKey: record.assetKey, detail: JSON.stringify(record.detail) });
+        if (this.links.length >= BATCH_ROWS) await this.flushLinks();
+        break;
+      case 'evidence': {
+        const hash = createHash('sha256').update(record.label).update('\0').update(record.content).digest('hex');
+        this.evidence.push({ seq, findingKey: record.findingKey, assetKey: record.assetKey, label: record.label, content: record.content, hash });
+        this.evidenceChars += record.content.length;
+        if (this.evidence.length >= BATCH_ROWS || this.evidenceChars >= BATCH_EVIDENCE_CHARS) await this.flushEvidence();
+        break;
+      }
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.flushAssets();
+    await this.flushFindings();
+    await this.flushLinks();
+    await this.flushEvidence();
+  }
+
+  private async flushAssets(): Promise<void> {
+    const rows = this.assets.splice(0);
+    if (rows.length === 0) return;
+    await this.db.query(
+      `INSERT INTO staging_assets (import_id, seq, identity, data)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::jsonb[])`,
+      [this.importId, rows.map((r) => r.seq), rows.map((r) => r.identity), rows.map((r) => r.data)],
+    );
+  }
+
+  private async flushFindings(): Promise<void> {
+    const rows = this.findings.splice(0);
+    if (rows.length === 0) return;
+    await this.db.query(
+      `INSERT INTO staging_findings (import_id, seq, tool_key, title, severity, data)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`,
+      [this.importId, rows.map((r) => r.seq), rows.map((r) => r.key), rows.map((r) => r.title), rows.map((r) => r.severity), rows.map((r) => r.data)],
+    );
+  }
+
+  private async flushLinks(): Promise<void> {
+    const rows = this.links.splice(0);
+    if (rows.length === 0) return;
+    await this.db.query(
+      `INSERT INTO staging_links (import_id, seq, finding_key, asset_key, detail)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::jsonb[])`,
+      [this.importId, rows.map((r) => r.seq), rows.map((r) => r.findingKey), rows.map((r) => r.assetKey), rows.map((r) => r.detail)],
+    );
+  }
+
+  private async flushEvidence(): Promise<void> {
+    const rows = this.evidence.splice(0);
+    this.evidenceChars = 0;
+    if (rows.length === 0) return;
+    await this.db.query(
+      `INSERT INTO staging_evidence (import_id, seq, finding_key, asset_key, label, content, content_hash)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+      [
+        this.importId,
+        rows.map((r) => r.seq),
+        rows.map((r) => r.findingKey),
+        rows.map((r) => r.assetKey),
+        rows.map((r) => r.label),
+        rows.map((r) => r.content),
+        rows.map((r) => r.hash),
+      ],
+    );
+  }
+}
+
+export async function clearStaging(db: Queryable, importId: string): Promise<void> {
+  for (const table of ['staging_assets', 'staging_findings', 'staging_links', 'staging_evidence']) {
+    await db.query(`DELETE FROM ${table} WHERE import_id = $1`, [importId]);
+  }
+}

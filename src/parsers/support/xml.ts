@@ -1,0 +1,126 @@
+/**
+ * The XML toolkit parsers use: a pull reader over streamed element events, and a way to collect
+ * one repeated element (a `<ReportItem>`, an `<issue>`) into a small tree once it closes. Only
+ * one record is ever held in memory, never the document.
+ *
+ * Typical use:
+ *   const xml = new XmlReader(input, options);
+ *   try {
+ *     const root = await xml.expectRoot('issues', 'a Burp Suite issues export');
+ *     for await (const child of xml.childElements(root)) {
+ *       if (child.name === 'issue') handle(await xml.readElement(child));
+ *     }
+ *     await xml.expectEnd();
+ *   } finally { await xml.close(); }
+ */
+import type { ByteSource, ParseOptions } from '../contract.js';
+import { ParseError } from '../parse-error.js';
+import { resolveLimits } from './limits.js';
+import type { XmlElement } from './xml-element.js';
+import { xmlEventBatches, type XmlEvent, type XmlOpen } from './xml-events.js';
+
+export type { XmlEvent, XmlOpen, XmlText, XmlClose } from './xml-events.js';
+export { xmlEventBatches } from './xml-events.js';
+export type { XmlElement } from './xml-element.js';
+export { findChild, findChildren, childText, childTexts } from './xml-element.js';
+
+export class XmlReader {
+  private readonly batches: AsyncGenerator<XmlEvent[]>;
+  private readonly maxTokenChars: number;
+  private batch: XmlEvent[] = [];
+  private index = 0;
+
+  constructor(input: ByteSource, options?: ParseOptions) {
+    this.maxTokenChars = resolveLimits(options).maxTokenChars;
+    this.batches = xmlEventBatches(input, options);
+  }
+
+  /** The next event, or undefined once the document has ended well-formed. */
+  async next(): Promise<XmlEvent | undefined> {
+    while (this.index >= this.batch.length) {
+      const result = await this.batches.next();
+      if (result.done) return undefined;
+      this.batch = result.value;
+      this.index = 0;
+    }
+    return this.batch[this.index++];
+  }
+
+  /** Reads up to the root element and checks its name, so a wrong file fails with a clear text. */
+  async expectRoot(name: string, formatDescription: string): Promise<XmlOpen> {
+    for (let event = await this.next(); event !== undefined; event = await this.next()) {
+      if (event.type !== 'open') continue;
+      if (event.name === name) return event;
+      throw this.errorAt(event, `expected the root element <${name}> of ${formatDescription}, found <${event.name}>`);
+    }
+    // Unreachable in practice: the tokenizer rejects a document without a root.
+    throw new ParseError(`expected the root element <${name}> of ${formatDescription}, found no element`);
+  }
+
+  /**
+   * Yields each direct child element of `parent`, which must be the last open event read. A
+   * child the caller does not consume (readElement/skipElement/childElements) is skipped.
+   * Ends after the parent's close event.
+   */
+  async *childElements(parent: XmlOpen): AsyncGenerator<XmlOpen> {
+    if (parent.selfClosing) {
+      await this.skipElement(parent);
+      return;
+    }
+    for (let event = await this.next(); event !== undefined; event = await this.next()) {
+      if (event.type === 'close' && event.depth === parent.depth) return;
+      if (event.type === 'open' && event.depth === parent.depth + 1) yield event;
+    }
+  }
+
+  /** Collects the element just opened, with its text and descendants, once it closes. */
+  async readElement(open: XmlOpen): Promise<XmlElement> {
+    const root = newElement(open);
+    const stack: XmlElement[] = [root];
+    while (stack.length > 0) {
+      const event = await this.next();
+      if (event === undefined) break; // unreachable: the tokenizer rejects unclosed elements
+      const current = stack[stack.length - 1]!;
+      if (event.type === 'open') {
+        const element = newElement(event);
+        current.children.push(element);
+        stack.push(element);
+      } else if (event.type === 'text') {
+        // Several text/CDATA pieces can make up one element's text; cap their sum too.
+        if (current.text.length + event.text.length > this.maxTokenChars) {
+          throw this.errorAt(current, `the text of <${current.name}> is longer than the limit of ${this.maxTokenChars} characters`);
+        }
+        current.text += event.text;
+      } else {
+        stack.pop();
+      }
+    }
+    return root;
+  }
+
+  /** Reads past the element just opened without keeping anything. */
+  async skipElement(open: XmlOpen): Promise<void> {
+    for (let event = await this.next(); event !== undefined; event = await this.next()) {
+      if (event.type === 'close' && event.depth === open.depth) return;
+    }
+  }
+
+  /** Reads to the end so the tokenizer's end-of-document checks run (trailing junk, truncation). */
+  async expectEnd(): Promise<void> {
+    while ((await this.next()) !== undefined) { /* nothing follows a closed root but whitespace */ }
+  }
+
+  /** A ParseError located at an element's start tag. */
+  errorAt(at: { line: number; column: number }, message: string): ParseError {
+    return new ParseError(message, { line: at.line, column: at.column });
+  }
+
+  /** Releases the source (destroys a Readable) when a parser stops early. */
+  async close(): Promise<void> {
+    await this.batches.return(undefined);
+  }
+}
+
+function newElement(open: XmlOpen): XmlElement {
+  return { name: open.name, attributes: open.attributes, text: '', children: [], line: open.line, column: open.column };
+}

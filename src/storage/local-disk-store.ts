@@ -1,0 +1,122 @@
+/**
+ * The embedded object store: files under a directory, and presigned URLs that Intake signs and
+ * checks itself (HMAC-SHA256 over method, key, expiry and size limit). The signed URLs point at
+ * this API's own `/cloud/uploads/<key>` route (see src/http/routes/local-uploads.routes.ts).
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from '../errors/app-error.js';
+import { isSafeKey, type ObjectInfo, type ObjectStore, type PresignPutOptions } from './object-store.js';
+
+export const LOCAL_UPLOAD_PATH = '/cloud/uploads/';
+
+export interface SignedRequest {
+  method: 'PUT' | 'GET';
+  key: string;
+  expires: number;
+  maxBytes: number;
+}
+
+export class LocalDiskStore implements ObjectStore {
+  constructor(
+    private readonly rootDir: string,
+    private readonly publicUrl: string,
+    private readonly signingSecret: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async presignPut(key: string, options: PresignPutOptions): Promise<string> {
+    return this.signedUrl({ method: 'PUT', key, expires: this.expiry(options.expiresInSeconds), maxBytes: options.maxBytes });
+  }
+
+  async presignGet(key: string, options: { expiresInSeconds: number }): Promise<string> {
+    return this.signedUrl({ method: 'GET', key, expires: this.expiry(options.expiresInSeconds), maxBytes: 0 });
+  }
+
+  /** Checks a request against its signature; throws a coded AppError when it may not proceed. */
+  verify(method: string, key: string, query: Record<string, unknown>): SignedRequest {
+    const expires = Number(query.expires);
+    const maxBytes = Number(query.max ?? 0);
+    const signature = typeof query.sig === 'string' ? query.sig : '';
+    if (!isSafeKey(key) || !Number.isFinite(expires) || !Number.isFinite(maxBytes) || signature === '') {
+      throw new AppError('UPLOAD_URL_INVALID', 'the upload URL is incomplete or malformed');
+    }
+    const request: SignedRequest = { method: method === 'GET' ? 'GET' : 'PUT', key, expires, maxBytes };
+    const expected = Buffer.from(this.sign(request));
+    const given = Buffer.from(signature);
+    if (method !== request.method || expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      throw new AppError('UPLOAD_URL_SIGNATURE_INVALID', 'the URL signature does not match this key, method and limits');
+    }
+    if (this.now() > expires * 1000) {
+      throw new AppError('UPLOAD_URL_EXPIRED', `the URL expired at ${new Date(expires * 1000).toISOString()}`);
+    }
+    return request;
+  }
+
+  async put(key: string, body: Readable, options: { maxBytes?: number } = {}): Promise<ObjectInfo> {
+    const target = this.pathOf(key);
+    await mkdir(dirname(target), { recursive: true });
+    // Write to a temporary name and rename: a reader never sees a partial object.
+    const temp = `${target}.${randomUUID()}.part`;
+    let size = 0;
+    const limit = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (size > limit) done(new AppError('OBJECT_TOO_LARGE', `the upload is larger than the limit of ${limit} bytes`));
+        else done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, counter, createWriteStream(temp));
+      await rename(temp, target);
+    } catch (error) {
+      await unlink(temp).catch(() => {});
+      throw error;
+    }
+    return { size };
+  }
+
+  async head(key: string): Promise<ObjectInfo | null> {
+    try {
+      const info = await stat(this.pathOf(key));
+      return info.isFile() ? { size: info.size } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async get(key: string): Promise<Readable> {
+    if (!(await this.head(key))) throw new AppError('OBJECT_NOT_FOUND', `no stored object "${key}"`);
+    return createReadStream(this.pathOf(key), { highWaterMark: 256 * 1024 });
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  private pathOf(key: string): string {
+    if (!isSafeKey(key)) throw new AppError('OBJECT_KEY_INVALID', `"${key}" is not a valid object key`);
+    return join(this.rootDir, key);
+  }
+
+  private expiry(seconds: number): number {
+    return Math.floor(this.now() / 1000) + seconds;
+  }
+
+  private signedUrl(request: SignedRequest): string {
+    const path = request.key.split('/').map(encodeURIComponent).join('/');
+    const query = new URLSearchParams({ expires: String(request.expires), max: String(request.maxBytes), sig: this.sign(request) });
+    return `${this.publicUrl}${LOCAL_UPLOAD_PATH}${path}?${query}`;
+  }
+
+  private sign(request: SignedRequest): string {
+    return createHmac('sha256', this.signingSecret)
+      .update(`${request.method}\n${request.key}\n${request.expires}\n${request.maxBytes}`)
+      .digest('base64url');
+  }
+}
