@@ -34,11 +34,11 @@ export async function commitImport(pool: Pool, row: ImportRow, attempt: number):
     await db.query(
       `INSERT INTO assets (tenant_id, client_id, identity, data, tags)
        SELECT $2, $3, s.identity, s.data, $4::text[] FROM (
-         SELECT DISTINCT ON (identity) identity, data FROM (
+         SELECT identity, jsonb_merge_agg(data ORDER BY seq) AS data FROM (
            SELECT identity, data, seq FROM staging_assets WHERE import_id = $1
            UNION ALL
-           SELECT asset_key, jsonb_build_object('name', asset_key), -1 FROM staging_links WHERE import_id = $1
-         ) u ORDER BY identity, seq DESC
+           SELECT DISTINCT asset_key, jsonb_build_object('name', asset_key), -1::bigint FROM staging_links WHERE import_id = $1
+         ) u GROUP BY identity
        ) s ORDER BY s.identity
        ON CONFLICT (client_id, identity) DO UPDATE
          SET data = assets.data || excluded.data,
@@ -49,8 +49,9 @@ export async function commitImport(pool: Pool, row: ImportRow, attempt: number):
     await db.query(
       `INSERT INTO findings (tenant_id, client_id, report_id, source, tool_key, title, severity, data, tags)
        SELECT $2, $3, $4, $5, s.tool_key, s.title, s.severity, s.data, $6::text[] FROM (
-         SELECT DISTINCT ON (tool_key) tool_key, title, severity, data FROM staging_findings
-          WHERE import_id = $1 ORDER BY tool_key, seq DESC
+         SELECT tool_key, (array_agg(title ORDER BY seq))[1] AS title, (array_agg(severity ORDER BY seq))[1] AS severity,
+                jsonb_merge_agg(data ORDER BY seq) AS data
+           FROM staging_findings WHERE import_id = $1 GROUP BY tool_key
        ) s ORDER BY s.tool_key
        ON CONFLICT (report_id, source, tool_key) DO UPDATE
          SET title = excluded.title, severity = excluded.severity, data = findings.data || excluded.data,

@@ -136,3 +136,7 @@ CREATE UNLOGGED TABLE staging_evidence (
   content_hash  text NOT NULL
 );
 CREATE INDEX staging_evidence_idx ON staging_evidence (import_id);
+
+-- Merges JSON objects in order (later keys win, earlier keys survive): records of one finding or
+-- asset seen several times in a file each contribute what they have.
+CREATE AGGREGATE jsonb_merge_agg(jsonb) (SFUNC = jsonb_concat, STYPE = jsonb, INITCOND = '{}');

@@ -2,16 +2,21 @@
  * Turns saxes' terse messages ("1:20: undefined entity.") into texts that say what was expected
  * and what was found. The position is not repeated here: ParseError adds it.
  */
-export interface EntityContext {
+export interface SaxesErrorContext {
   /** The last entity name saxes looked up and did not know. */
   unknownEntity?: string;
   /** Entity names declared in the document's DTD. */
   dtdEntities: ReadonlySet<string>;
+  /** The open element the last close tag was matched against. */
+  lastClosed?: string;
 }
 
-export function translateSaxesError(raw: string, entities: EntityContext): string {
+export function translateSaxesError(raw: string, context: SaxesErrorContext): string {
   const message = raw.replace(/^\d+:\d+: /, '');
-  if (message === 'undefined entity.') return describeUndefinedEntity(entities);
+  if (message === 'undefined entity.') return describeUndefinedEntity(context);
+  if (message === 'unexpected close tag.' && context.lastClosed !== undefined) {
+    return `malformed XML: a closing tag does not match the open element <${context.lastClosed}>`;
+  }
   if (message === 'document must contain a root element.') {
     return 'unexpected end of file: the document has no root element (the file is empty or not XML)';
   }
@@ -21,7 +26,7 @@ export function translateSaxesError(raw: string, entities: EntityContext): strin
   return `malformed XML: ${message.replace(/\.$/, '')}`;
 }
 
-function describeUndefinedEntity({ unknownEntity, dtdEntities }: EntityContext): string {
+function describeUndefinedEntity({ unknownEntity, dtdEntities }: SaxesErrorContext): string {
   if (unknownEntity === undefined) return 'malformed XML: reference to an undefined entity';
   const reference = `&${unknownEntity};`;
   if (dtdEntities.has(unknownEntity)) {

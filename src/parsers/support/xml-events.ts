@@ -28,7 +28,7 @@ export interface XmlOpen {
 export interface XmlText {
   type: 'text';
   text: string;
-  /** Depth of the element that contains the text (0 outside the root). */
+  /** Depth of the element that contains the text (whitespace outside the root is dropped). */
   depth: number;
 }
 
@@ -67,6 +67,8 @@ class XmlTokenizer {
   /** Names of entities the DTD declares; only used to explain why a reference to one fails. */
   private readonly dtdEntities = new Set<string>();
   private lastUnknownEntity: string | undefined;
+  /** The element a close tag was last matched against, to explain a mismatched close tag. */
+  private lastClosed: string | undefined;
 
   constructor(private readonly limits: ParseLimits) {
     this.watchEntityLookups();
@@ -81,12 +83,15 @@ class XmlTokenizer {
       this.tokenEnded();
     });
     this.sax.on('closetag', (tag) => {
+      this.lastClosed = tag.name;
       this.pending.push({ type: 'close', name: tag.name, depth: this.openNames.length });
       this.openNames.pop();
       this.tokenEnded();
     });
     const onText = (text: string): void => {
-      if (text.length > 0) this.pending.push({ type: 'text', text, depth: this.openNames.length });
+      // Outside the root only whitespace is legal (saxes rejects the rest): not worth an event.
+      const depth = this.openNames.length;
+      if (depth > 0 && text.length > 0) this.pending.push({ type: 'text', text, depth });
       this.tokenEnded();
     };
     this.sax.on('text', onText);
@@ -104,10 +109,7 @@ class XmlTokenizer {
     this.guard(() => this.sax.write(piece));
     this.written += piece.length;
     // saxes buffers an unfinished token internally until it ends; measure it from the outside.
-    if (this.written - this.lastTokenEnd > this.limits.maxTokenChars) {
-      const where = this.openNames.length > 0 ? ` inside <${this.openNames[this.openNames.length - 1]}>` : '';
-      throw this.error(`a single text, attribute or declaration${where} is longer than the limit of ${this.limits.maxTokenChars} characters`);
-    }
+    if (this.written - this.lastTokenEnd > this.limits.maxTokenChars) throw this.tokenTooLong();
     return this.takePending();
   }
 
@@ -122,8 +124,19 @@ class XmlTokenizer {
     return batch;
   }
 
+  /**
+   * Every event ends a token; its raw length is the distance from the previous token's end. This
+   * catches a long token that arrived within one piece; `write` catches one still being buffered.
+   */
   private tokenEnded(): void {
-    this.lastTokenEnd = this.sax.position;
+    const end = this.sax.position;
+    if (end - this.lastTokenEnd > this.limits.maxTokenChars) throw this.tokenTooLong();
+    this.lastTokenEnd = end;
+  }
+
+  private tokenTooLong(): ParseError {
+    const where = this.openNames.length > 0 ? ` inside <${this.openNames[this.openNames.length - 1]}>` : '';
+    return this.error(`a single text, tag or declaration${where} is longer than the limit of ${this.limits.maxTokenChars} characters`);
   }
 
   /** Runs a saxes call; its errors (thrown, as no error handler is set) become ParseErrors. */
@@ -135,6 +148,7 @@ class XmlTokenizer {
       const message = translateSaxesError(err instanceof Error ? err.message : String(err), {
         unknownEntity: this.lastUnknownEntity,
         dtdEntities: this.dtdEntities,
+        lastClosed: this.lastClosed,
       });
       throw this.error(message, err);
     }

@@ -24,6 +24,11 @@ export { xmlEventBatches } from './xml-events.js';
 export type { XmlElement } from './xml-element.js';
 export { findChild, findChildren, childText, childTexts } from './xml-element.js';
 
+/** A collected record may hold this many times the largest single text (a Burp issue holds several responses). */
+const RECORD_BUDGET_FACTOR = 4;
+/** What one collected element counts for, in characters, in the record budget (a rough weight). */
+const ELEMENT_COST = 16;
+
 export class XmlReader {
   private readonly batches: AsyncGenerator<XmlEvent[]>;
   private readonly maxTokenChars: number;
@@ -73,10 +78,16 @@ export class XmlReader {
     }
   }
 
-  /** Collects the element just opened, with its text and descendants, once it closes. */
+  /**
+   * Collects the element just opened, with its text and descendants, once it closes. Besides the
+   * per-element text cap, the whole record has a budget (RECORD_BUDGET_FACTOR × maxTokenChars,
+   * elements counted at ELEMENT_COST characters each) so that one endless record, such as a
+   * `<ReportItem>` with millions of children, cannot exhaust memory.
+   */
   async readElement(open: XmlOpen): Promise<XmlElement> {
     const root = newElement(open);
     const stack: XmlElement[] = [root];
+    let size = ELEMENT_COST;
     while (stack.length > 0) {
       const event = await this.next();
       if (event === undefined) break; // unreachable: the tokenizer rejects unclosed elements
@@ -85,14 +96,19 @@ export class XmlReader {
         const element = newElement(event);
         current.children.push(element);
         stack.push(element);
+        size += ELEMENT_COST;
       } else if (event.type === 'text') {
         // Several text/CDATA pieces can make up one element's text; cap their sum too.
         if (current.text.length + event.text.length > this.maxTokenChars) {
           throw this.errorAt(current, `the text of <${current.name}> is longer than the limit of ${this.maxTokenChars} characters`);
         }
         current.text += event.text;
+        size += event.text.length;
       } else {
         stack.pop();
+      }
+      if (size > this.maxTokenChars * RECORD_BUDGET_FACTOR) {
+        throw this.errorAt(root, `<${root.name}> is larger than the limit of ${this.maxTokenChars * RECORD_BUDGET_FACTOR} characters for one record`);
       }
     }
     return root;

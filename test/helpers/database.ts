@@ -1,0 +1,54 @@
+/**
+ * A fresh, empty PostgreSQL database for one test file. With INTAKE_TEST_DATABASE_URL set (CI
+ * points it at the machine's server) a new database is created there; otherwise a real embedded
+ * PostgreSQL is started for the test file, so the suite needs no external service.
+ */
+import pg from 'pg';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { createLogger } from '../../src/logging.js';
+
+export interface TestDatabase {
+  url: string;
+  /** Where the database came from, for test names. */
+  kind: 'server' | 'embedded';
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.INTAKE_TEST_DATABASE_URL;
+  if (!serverUrl) return embeddedDatabase();
+  const name = `intake_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    kind: 'server',
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function embeddedDatabase(): Promise<TestDatabase> {
+  const dir = await mkdtemp(join(tmpdir(), 'intake-test-pg-'));
+  const running = await startEmbeddedPostgres(dir, createLogger('silent', 'test-pg'));
+  return {
+    url: running.url,
+    kind: 'embedded',
+    async drop() {
+      await running.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
