@@ -47,3 +47,11 @@ describe('passwords', () => {
     assert.notEqual(a, b);
   });
 });
+
+test('a stored hash with impossible scrypt parameters reads as a wrong password, not a crash', async () => {
+  const valid = await hashPassword('secret-pass');
+  const [, , , , salt, hash] = valid.split('$');
+  for (const params of ['abc$8$1', '3$8$1', `${2 ** 30}$8$1`, '16384$0$1', '16384$8$x']) {
+    assert.equal(await verifyPassword('secret-pass', `scrypt$${params}$${salt}$${hash}`), false, params);
+  }
+});

@@ -19,11 +19,26 @@ export async function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const params = { N: Number(n), r: Number(r), p: Number(p) };
+  // A corrupt stored hash must read as "wrong password", never as a crash or a huge allocation.
+  if (!isPowerOfTwo(params.N) || params.N > 2 ** 20 || !isSmallPositive(params.r) || !isSmallPositive(params.p)) return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  try {
+    const actual = await scrypt(password, Buffer.from(salt, 'base64'), params);
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  } catch {
+    return false;
+  }
 }
 
 export function generatePassword(): string {
   return randomBytes(18).toString('base64url');
+}
+
+function isPowerOfTwo(n: number): boolean {
+  return Number.isInteger(n) && n > 1 && (n & (n - 1)) === 0;
+}
+
+function isSmallPositive(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 64;
 }

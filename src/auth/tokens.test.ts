@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import { TokenSigner } from './tokens.js';
 
@@ -71,6 +72,14 @@ describe('TokenSigner', () => {
     const [, payload] = signer.issue(CLAIMS).token.split('.') as [string, string, string];
     const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     assert.throws(() => signer.verify(`${none}.${payload}.`), hasCode('AUTH_TOKEN_INVALID'));
+  });
+
+  test('a token with another header fails with AUTH_TOKEN_INVALID even when its signature matches', () => {
+    const signer = signerAt(T0);
+    const [, payload] = signer.issue(CLAIMS).token.split('.') as [string, string, string];
+    const header = Buffer.from(JSON.stringify({ alg: 'HS512', typ: 'JWT' })).toString('base64url');
+    const signature = createHmac('sha256', SECRET).update(`${header}.${payload}`).digest('base64url');
+    assert.throws(() => signer.verify(`${header}.${payload}.${signature}`), hasCode('AUTH_TOKEN_INVALID'));
   });
 
   test('a token signed with another secret fails with AUTH_TOKEN_INVALID', () => {

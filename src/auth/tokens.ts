@@ -45,7 +45,8 @@ export class TokenSigner {
     } catch (error) {
       throw new AppError('AUTH_TOKEN_INVALID', 'the token payload is not JSON', { cause: error });
     }
-    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.now()) {
+    if (typeof claims.exp !== 'number') throw new AppError('AUTH_TOKEN_INVALID', 'the token has no expiry');
+    if (claims.exp * 1000 <= this.now()) {
       throw new AppError('AUTH_TOKEN_EXPIRED', 'the token has expired; authenticate again');
     }
     return { userId: Number(claims.userId), tenantId: Number(claims.tenantId), email: String(claims.username), exp: claims.exp };

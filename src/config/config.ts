@@ -60,7 +60,8 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(read.str('INTAKE_DATA_DIR', './data'));
   const databaseUrl = read.optional('DATABASE_URL');
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    problems.push(`DATABASE_URL: expected a postgres:// or postgresql:// URL, found "${databaseUrl.slice(0, 40)}"`);
+    // Only the scheme is echoed: the rest may hold a password.
+    problems.push(`DATABASE_URL: expected a postgres:// or postgresql:// URL, found one starting "${databaseUrl.split(':')[0]}:"`);
   }
   const storage = readStorage(read, env, dataDir, problems);
   const config: Config = {
@@ -81,6 +82,9 @@ export function loadConfig(env: Env = process.env): Config {
     jobExpireSeconds: read.int('INTAKE_JOB_EXPIRE_SECONDS', 3600, 30, 24 * 3600),
     jobRetryLimit: read.int('INTAKE_JOB_RETRY_LIMIT', 3, 0, 100),
   };
+  if (!/^https?:\/\/[^/\s]+/.test(config.publicUrl)) {
+    problems.push(`INTAKE_PUBLIC_URL: expected an http:// or https:// URL, found "${config.publicUrl}"`);
+  }
   if (config.adminPassword !== null && config.adminPassword.length < 8) {
     problems.push('INTAKE_ADMIN_PASSWORD: expected at least 8 characters');
   }
@@ -122,8 +126,8 @@ class EnvReader {
   int(name: string, fallback: number, min: number, max: number): number {
     const raw = this.optional(name);
     if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
+    const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
       this.problems.push(`${name}: expected an integer from ${min} to ${max}, found "${raw}"`);
       return fallback;
     }

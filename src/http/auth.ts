@@ -21,6 +21,7 @@ declare module 'fastify' {
 export function tokenFromHeader(header: string | undefined): string | null {
   if (!header) return null;
   const value = header.trim();
+  if (/^bearer$/i.test(value)) return null;
   const match = /^Bearer\s+(.+)$/i.exec(value);
   return (match ? match[1]!.trim() : value) || null;
 }

@@ -32,22 +32,24 @@ export class StagingWriter {
     const seq = ++this.seq;
     switch (record.kind) {
       case 'asset':
-        this.assets.push({ seq, identity: record.key, data: JSON.stringify(record.data) });
+        this.assets.push({ seq, identity: withoutNul(record.key), data: toJson(record.data) });
         if (this.assets.length >= BATCH_ROWS) await this.flushAssets();
         break;
       case 'finding': {
         const { title, severity, ...rest } = record.data;
-        this.findings.push({ seq, key: record.key, title, severity, data: JSON.stringify(rest) });
+        this.findings.push({ seq, key: withoutNul(record.key), title: withoutNul(title), severity, data: toJson(rest) });
         if (this.findings.length >= BATCH_ROWS) await this.flushFindings();
         break;
       }
       case 'link':
-        this.links.push({ seq, findingKey: record.findingKey, assetKey: record.assetKey, detail: JSON.stringify(record.detail) });
+        this.links.push({ seq, findingKey: withoutNul(record.findingKey), assetKey: withoutNul(record.assetKey), detail: toJson(record.detail) });
         if (this.links.length >= BATCH_ROWS) await this.flushLinks();
         break;
       case 'evidence': {
-        const hash = createHash('sha256').update(record.label).update('\0').update(record.content).digest('hex');
-        this.evidence.push({ seq, findingKey: record.findingKey, assetKey: record.assetKey, label: record.label, content: record.content, hash });
+        const label = withoutNul(record.label);
+        const content = withoutNul(record.content);
+        const hash = createHash('sha256').update(label).update('\0').update(content).digest('hex');
+        this.evidence.push({ seq, findingKey: withoutNul(record.findingKey), assetKey: withoutNul(record.assetKey), label, content, hash });
         this.evidenceChars += record.content.length;
         if (this.evidence.length >= BATCH_ROWS || this.evidenceChars >= BATCH_EVIDENCE_CHARS) await this.flushEvidence();
         break;
@@ -110,6 +112,15 @@ export class StagingWriter {
       ],
     );
   }
+}
+
+/** PostgreSQL text and jsonb cannot hold NUL; decoded binary evidence sometimes has it. */
+function withoutNul(text: string): string {
+  return text.includes('\0') ? text.replace(/\0/g, '\uFFFD') : text;
+}
+
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => (typeof v === 'string' ? withoutNul(v) : v));
 }
 
 export async function clearStaging(db: Queryable, importId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -151,6 +151,11 @@ describe('LocalDiskStore objects', () => {
     assert.equal(await store.head('cnowhere/missing.bin'), null);
   });
 
+  test('head of a directory is null', async () => {
+    await mkdir(join(root, 'cdir', 'sub'), { recursive: true });
+    assert.equal(await store.head('cdir/sub'), null);
+  });
+
   test('put past maxBytes fails with OBJECT_TOO_LARGE and stores no object', async () => {
     const body = Readable.from([Buffer.alloc(600), Buffer.alloc(600), Buffer.alloc(600)]);
     await assert.rejects(store.put('clarge/big.bin', body, { maxBytes: 1000 }), hasCode('OBJECT_TOO_LARGE'));
@@ -191,4 +196,19 @@ describe('LocalDiskStore objects', () => {
     const parentEntries = await readdir(join(root, '..'));
     assert.ok(!parentEntries.includes('escape.bin'));
   });
+});
+
+test('puts refused for size never leave a temporary file behind', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'intake-store-race-'));
+  try {
+    const store = new LocalDiskStore(dir, 'http://127.0.0.1:1', 'secret');
+    for (let i = 0; i < 300; i++) {
+      await assert.rejects(store.put(`k${i}/big.bin`, Readable.from([Buffer.alloc(64, 1)]), { maxBytes: 10 }), { code: 'OBJECT_TOO_LARGE' });
+    }
+    const left: string[] = [];
+    for (const sub of await readdir(dir)) left.push(...(await readdir(join(dir, sub))));
+    assert.deepEqual(left, []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -3,8 +3,8 @@
  * checks itself (HMAC-SHA256 over method, key, expiry and size limit). The signed URLs point at
  * this API's own `/cloud/uploads/<key>` route (see src/http/routes/local-uploads.routes.ts).
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -30,6 +30,7 @@ export class LocalDiskStore implements ObjectStore {
   ) {}
 
   async presignPut(key: string, options: PresignPutOptions): Promise<string> {
+    this.pathOf(key);
     return this.signedUrl({ method: 'PUT', key, expires: this.expiry(options.expiresInSeconds), maxBytes: options.maxBytes });
   }
 
@@ -71,8 +72,10 @@ export class LocalDiskStore implements ObjectStore {
         else done(null, chunk);
       },
     });
+    // Opened before streaming, so the temp file surely exists when a failure cleans it up.
+    const handle = await open(temp, 'wx');
     try {
-      await pipeline(body, counter, createWriteStream(temp));
+      await pipeline(body, counter, handle.createWriteStream());
       await rename(temp, target);
     } catch (error) {
       await unlink(temp).catch(() => {});

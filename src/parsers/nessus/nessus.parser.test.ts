@@ -148,3 +148,12 @@ test('sniff recognises a Nessus v2 head only', () => {
   assert.equal(nessusParser.sniff(SAMPLE_BURP.slice(0, 2000)), false);
   assert.equal(nessusParser.sniff('<NessusClientData><Report/></NessusClientData>'), false);
 });
+
+test('stopping early releases the input stream', async () => {
+  const stream = Readable.from([Buffer.from(SAMPLE_NESSUS.slice(0, 2000)), Buffer.from(SAMPLE_NESSUS.slice(2000))]);
+  for await (const record of nessusParser.parse(stream)) {
+    assert.equal(record.kind, 'asset');
+    break;
+  }
+  assert.ok(stream.destroyed);
+});

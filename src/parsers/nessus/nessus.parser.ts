@@ -25,7 +25,7 @@ async function* parseNessus(input: ByteSource, options?: ParseOptions): AsyncGen
   try {
     const root = await xml.expectRoot(ROOT, 'a Nessus v2 (.nessus) file');
     for await (const section of xml.childElements(root)) {
-      if (section.name !== 'Report') continue; // Policy and anything newer: skipped unread
+      if (section.name !== 'Report') continue; // Policy and anything newer: read past, nothing kept
       for await (const host of xml.childElements(section)) {
         if (host.name === 'ReportHost') yield* reportHostRecords(xml, host);
       }
@@ -45,21 +45,29 @@ async function* parseNessus(input: ByteSource, options?: ParseOptions): AsyncGen
 async function* reportHostRecords(xml: XmlReader, host: XmlOpen): AsyncGenerator<ParsedRecord> {
   const hostName = host.attributes.name ?? '';
   let key: string | undefined;
-  const asset = (tags: HostTags): ParsedRecord => {
-    key ??= assetKey(rawAssetIdentity(hostName, tags));
-    if (key === '') throw xml.errorAt(host, '<ReportHost> has neither a host-ip tag nor a name attribute');
-    return { kind: 'asset', key, data: assetData(hostName, tags) };
-  };
-
   for await (const child of xml.childElements(host)) {
     if (child.name === 'HostProperties') {
-      yield asset(hostTags(await xml.readElement(child)));
+      const tags = hostTags(await xml.readElement(child));
+      key ??= hostKey(xml, host, tags);
+      yield { kind: 'asset', key, data: assetData(hostName, tags) };
     } else if (child.name === 'ReportItem') {
-      if (key === undefined) yield asset(new Map());
-      yield* reportItemRecords(xml, await xml.readElement(child), key!);
+      if (key === undefined) {
+        key = hostKey(xml, host, NO_TAGS);
+        yield { kind: 'asset', key, data: assetData(hostName, NO_TAGS) };
+      }
+      yield* reportItemRecords(xml, await xml.readElement(child), key);
     }
   }
-  if (key === undefined) yield asset(new Map());
+  // A host listed without any properties or items is still an asset of the scan.
+  if (key === undefined) yield { kind: 'asset', key: hostKey(xml, host, NO_TAGS), data: assetData(hostName, NO_TAGS) };
+}
+
+const NO_TAGS: HostTags = new Map();
+
+function hostKey(xml: XmlReader, host: XmlOpen, tags: HostTags): string {
+  const key = assetKey(rawAssetIdentity(host.attributes.name ?? '', tags));
+  if (key === '') throw xml.errorAt(host, '<ReportHost> has neither a host-ip tag nor a name attribute');
+  return key;
 }
 
 function* reportItemRecords(xml: XmlReader, item: XmlElement, asset: string): Generator<ParsedRecord> {
