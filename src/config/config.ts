@@ -40,6 +40,8 @@ export interface Config {
   /** Seconds before a running import job is considered lost and retried. */
   jobExpireSeconds: number;
   jobRetryLimit: number;
+  /** How long the PlexTrac v1 (synchronous) import route waits for the import to end. */
+  syncImportTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +83,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     jobExpireSeconds: read.int('INTAKE_JOB_EXPIRE_SECONDS', 3600, 30, 24 * 3600),
     jobRetryLimit: read.int('INTAKE_JOB_RETRY_LIMIT', 3, 0, 100),
+    syncImportTimeoutSeconds: read.int('INTAKE_SYNC_IMPORT_TIMEOUT_SECONDS', 600, 1, 24 * 3600),
   };
   if (!/^https?:\/\/[^/\s]+/.test(config.publicUrl)) {
     problems.push(`INTAKE_PUBLIC_URL: expected an http:// or https:// URL, found "${config.publicUrl}"`);

@@ -139,6 +139,28 @@ export function defineFileImportSuite(name: string, options: SuiteOptions): void
       assert.deepEqual(countsOf(job), NESSUS_COUNTS);
     });
 
+    test('the PlexTrac v1 import route answers once the findings exist, and with 400 when the file is bad', async () => {
+      const target = await api.createClientAndReport('V1 client');
+      const form = new FormData();
+      form.append('file', new Blob([SAMPLE_BURP]), 'burp.xml');
+      const res = await api.request('POST', `/api/v1/client/${target.clientId}/report/${target.reportId}/import/burp`, form);
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.body.importJob.status, 'IMPORT COMPLETE');
+      assert.deepEqual(countsOf(res.body.importJob), BURP_COUNTS);
+      assert.equal((await api.ok<any[]>('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaws`)).length, BURP_COUNTS.findings);
+
+      const bad = new FormData();
+      bad.append('file', new Blob(['<issues><issue>']), 'broken.xml');
+      const failed = await api.request('POST', `/api/v1/client/${target.clientId}/report/${target.reportId}/import/burp`, bad);
+      assert.equal(failed.status, 400);
+      assert.equal(failed.body.status, 'error');
+      assert.equal(failed.body.code, 'IMPORT_FAILED');
+      assert.match(failed.body.message, /end of/i);
+
+      const noFile = await api.request('POST', `/api/v1/client/${target.clientId}/report/${target.reportId}/import/burp`, new FormData());
+      assert.equal(noFile.status, 400);
+    });
+
     describe('a bad file ends the import as ERROR and leaves nothing half-imported', () => {
       const cases: [string, string, string, RegExp][] = [
         ['malformed XML', 'nessus', '<NessusClientData_v2><Report><ReportHost name="a"></Report>', /line \d+/],

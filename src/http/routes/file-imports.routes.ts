@@ -2,12 +2,13 @@
  * Spec 1, scanner file imports: presigned URL → PUT → preuploaded-import → my-imports, and the
  * deprecated multipart importAsync route, which streams to storage and queues the same job.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../../errors/app-error.js';
 import { FileImportService } from '../../imports/file-import.service.js';
-import { getImportForUser, listRecentImports } from '../../db/repositories/imports.repository.js';
+import { getImport, getImportForUser, listRecentImports } from '../../db/repositories/imports.repository.js';
+import { isTerminal } from '../../imports/import-state.js';
 import { IdParam, Security, withErrors } from '../schemas/common.js';
 import { authenticate } from '../auth.js';
 import { importJobView, myImportView } from '../views/imports.view.js';
@@ -25,6 +26,39 @@ const PreuploadedBody = Type.Object(
   { additionalProperties: true },
 );
 const StartedImport = Type.Object({ status: Type.Literal('success'), operationId: Type.String(), importJob: ImportJob });
+
+/**
+ * Reads a multipart import request: fields before the file (tags) are kept, the `file` part is
+ * streamed to storage (never buffered) and the import queued.
+ */
+async function streamMultipartImport(service: FileImportService, request: FastifyRequest<{ Params: Static<typeof ImportParams> }>) {
+  await service.checkTarget(request.caller, request.params);
+  if (!request.isMultipart()) throw new AppError('FILE_MISSING', 'send the file as multipart/form-data in a field named "file"');
+  const fields: Record<string, unknown> = {};
+  let row = null;
+  for await (const part of request.parts()) {
+    if (part.type === 'field') {
+      fields[part.fieldname] = part.value;
+    } else if (part.fieldname === 'file' && !row) {
+      row = await service.startStreamedImport(request.caller, request.params, { fileName: part.filename || 'upload', stream: part.file }, fields);
+    } else {
+      part.file.resume();
+    }
+  }
+  if (!row) throw new AppError('FILE_MISSING', 'no multipart field named "file" was sent');
+  return row;
+}
+
+/** Polls the import row until it ends or the time is up; the event loop stays free meanwhile. */
+async function waitForImportEnd(deps: AppDeps, id: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await getImport(deps.pool, id);
+    if (!row) throw new AppError('IMPORT_NOT_FOUND', `no import ${id}`);
+    if (isTerminal(row.state) || Date.now() >= deadline) return row;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 /** importAsync was deprecated when spec 1's flow arrived (23 June 2025) and sunsets on 8 October 2025. */
 const DEPRECATED_AT = Date.UTC(2025, 5, 23) / 1000;
@@ -86,21 +120,31 @@ export async function fileImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
       reply.header('Deprecation', `@${DEPRECATED_AT}`);
       reply.header('Sunset', SUNSET);
       reply.header('Link', `</api/v2/client/${request.params.clientId}/report/${request.params.reportId}/preuploaded-import/${request.params.source}>; rel="successor-version"`);
-      await service.checkTarget(request.caller, request.params);
-      if (!request.isMultipart()) throw new AppError('FILE_MISSING', 'send the file as multipart/form-data in a field named "file"');
-      // Fields before the file (tags) are read as they come; the file is streamed, never buffered.
-      const fields: Record<string, unknown> = {};
-      let row = null;
-      for await (const part of request.parts()) {
-        if (part.type === 'field') {
-          fields[part.fieldname] = part.value;
-        } else if (part.fieldname === 'file' && !row) {
-          row = await service.startStreamedImport(request.caller, request.params, { fileName: part.filename || 'upload', stream: part.file }, fields);
-        } else {
-          part.file.resume();
-        }
-      }
-      if (!row) throw new AppError('FILE_MISSING', 'no multipart field named "file" was sent');
+      const row = await streamMultipartImport(service, request);
+      return { status: 'success' as const, operationId: row.id, importJob: importJobView(row, request.caller.email) };
+    },
+  );
+
+  app.post<{ Params: Static<typeof ImportParams> }>(
+    '/api/v1/client/:clientId/report/:reportId/import/:source',
+    {
+      schema: {
+        tags: ['file imports'],
+        summary: 'PlexTrac v1 import: multipart upload (field `file`), answered when the import has ended',
+        description:
+          'Kept for old scripts, which expect the findings to exist once this returns. The file is still parsed by a worker; ' +
+          'this request only waits (without blocking the API) for the import to end, up to INTAKE_SYNC_IMPORT_TIMEOUT_SECONDS.',
+        security: Security,
+        params: ImportParams,
+        consumes: ['multipart/form-data'],
+        response: withErrors({ 200: StartedImport, 202: StartedImport }, 400, 401, 404, 413, 415),
+      },
+    },
+    async (request, reply) => {
+      const queued = await streamMultipartImport(service, request);
+      const row = await waitForImportEnd(deps, queued.id, deps.config.syncImportTimeoutSeconds * 1000);
+      if (row.state === 'failed') throw new AppError('IMPORT_FAILED', row.error_status ?? 'the import failed');
+      if (row.state !== 'succeeded') reply.code(202);
       return { status: 'success' as const, operationId: row.id, importJob: importJobView(row, request.caller.email) };
     },
   );

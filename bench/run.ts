@@ -1,0 +1,128 @@
+/**
+ * `npm run bench`: Nessus parser throughput and memory, compared with a baseline measured in the
+ * same run on the same file (so the figures mean something on any machine).
+ *
+ *   1. generate a ~BENCH_MB (default 200) MB Nessus file in the temp directory;
+ *   2. baseline: saxes tokenizing it, nothing else (MB/s);
+ *   3. the Nessus parser over it, counting records (MB/s, ratio to baseline, counts vs expected);
+ *   4. the parser again over a file a quarter the size, to show peak memory does not grow with it.
+ *
+ * Every measurement runs in its own child process, one after another (nothing in parallel, so a
+ * 2-core machine is not oversubscribed). Timings are reported, never asserted; only wrong counts
+ * fail the run (exit 1).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { RecordCounts } from '../src/parsers/support/count-records.js';
+import { generateNessusFile, writeNessus, type NessusShape } from './generate-nessus.js';
+import type { Measurement } from './measure.js';
+
+const MB = 1024 * 1024;
+/** Roughly a real scan's proportions: ~40 items per host, a few thousand plugins, short outputs. */
+const SHAPE = { itemsPerHost: 40, distinctPlugins: 2000, outputChars: 400, seed: 42 };
+/** Baseline and parser runs are repeated and the median kept, which shrugs off one noisy run. */
+const RUNS = 3;
+const CHILD_TIMEOUT_MS = 5 * 60_000;
+
+async function main(): Promise<void> {
+  const targetMb = Number(process.env.BENCH_MB ?? 200);
+  if (!(targetMb >= 1)) throw new Error(`BENCH_MB must be a number of megabytes >= 1, got "${process.env.BENCH_MB}"`);
+  const dir = await mkdtemp(join(tmpdir(), 'intake-bench-'));
+  const cleanup = (): void => void rm(dir, { recursive: true, force: true });
+  process.once('SIGINT', () => { cleanup(); process.exit(130); });
+  try {
+    const bytesPerHost = await calibrate();
+    const big = await generate(dir, 'big.nessus', targetMb, bytesPerHost);
+    const baseline = await median('tokenize', big.path);
+    const parser = await median('parse', big.path);
+    const bigOk = checkCounts(`${mb(big.bytes)} MB`, parser.counts, big.expected);
+    await rm(big.path); // keep at most one large file on disk at a time
+
+    const small = await generate(dir, 'small.nessus', targetMb / 4, bytesPerHost);
+    const smallParse = await measure('parse', small.path);
+    const smallOk = checkCounts(`${mb(small.bytes)} MB`, smallParse.counts, small.expected);
+
+    report(baseline, parser, smallParse);
+    if (!bigOk || !smallOk) process.exitCode = 1;
+  } finally {
+    cleanup();
+  }
+}
+
+/** Bytes one host takes in this shape, from 100 hosts rendered into a byte counter (no file). */
+async function calibrate(): Promise<number> {
+  const hosts = 100;
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const { bytes } = await writeNessus(sink, { ...SHAPE, hosts });
+  return bytes / hosts;
+}
+
+async function generate(dir: string, name: string, targetMb: number, bytesPerHost: number) {
+  const path = join(dir, name);
+  const shape: NessusShape = { ...SHAPE, hosts: Math.max(1, Math.round((targetMb * MB) / bytesPerHost)) };
+  const started = performance.now();
+  const generated = await generateNessusFile(path, shape);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`generated ${name}: ${mb(generated.bytes)} MB, ${shape.hosts} hosts × ${shape.itemsPerHost} items in ${seconds.toFixed(1)} s`);
+  return { path, ...generated };
+}
+
+async function median(mode: 'tokenize' | 'parse', file: string): Promise<Measurement> {
+  const runs: Measurement[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await measure(mode, file));
+  runs.sort((a, b) => a.seconds - b.seconds);
+  return runs[Math.floor(RUNS / 2)]!;
+}
+
+/** Runs measure.js in a fresh Node process and reads its one-line JSON result. */
+async function measure(mode: 'tokenize' | 'parse', file: string): Promise<Measurement> {
+  const script = fileURLToPath(new URL('./measure.js', import.meta.url));
+  const child = spawn(process.execPath, ['--expose-gc', script, mode, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const timer = setTimeout(() => child.kill(), CHILD_TIMEOUT_MS);
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+  const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`measure.js ${mode} exited with ${code}`);
+  const result = JSON.parse(out.trim()) as Measurement;
+  console.log(`  ${mode.padEnd(8)} ${mb(result.bytes)} MB in ${result.seconds.toFixed(2)} s = ${rate(result)} MB/s, peak RSS ${mb(result.peakRss)} MB`);
+  return result;
+}
+
+function checkCounts(label: string, actual: RecordCounts | undefined, expected: RecordCounts): boolean {
+  const same = actual !== undefined && (Object.keys(expected) as (keyof RecordCounts)[]).every((k) => actual[k] === expected[k]);
+  if (!same) console.error(`COUNT MISMATCH on ${label}: expected ${JSON.stringify(expected)}, parser gave ${JSON.stringify(actual)}`);
+  return same;
+}
+
+function report(baseline: Measurement, parser: Measurement, small: Measurement): void {
+  const ratio = Number(rate(parser)) / Number(rate(baseline));
+  const rows: [string, string][] = [
+    [`baseline: saxes tokenize (${mb(baseline.bytes)} MB)`, `${rate(baseline)} MB/s`],
+    [`nessus parser + countRecords (${mb(parser.bytes)} MB)`, `${rate(parser)} MB/s`],
+    ['parser / baseline', `${(ratio * 100).toFixed(0)} %`],
+    ['counts (findings/assets/pairs/evidence)', countsText(parser.counts)],
+    [`peak RSS / heapUsed, ${mb(small.bytes)} MB file`, `${mb(small.peakRss)} / ${mb(small.peakHeapUsed)} MB`],
+    [`peak RSS / heapUsed, ${mb(parser.bytes)} MB file`, `${mb(parser.peakRss)} / ${mb(parser.peakHeapUsed)} MB`],
+    ['peak RSS ratio (big / small file)', `${(parser.peakRss / small.peakRss).toFixed(2)} × for ${(parser.bytes / small.bytes).toFixed(1)} × the bytes`],
+    ['kernel max RSS, small / big (cross-check)', `${mb(small.maxRss)} / ${mb(parser.maxRss)} MB`],
+    ['RSS at start (node + modules)', `${mb(parser.startRss)} MB`],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  console.log(`\nNessus parser benchmark (median of ${RUNS} runs, Node ${process.version})`);
+  for (const [name, value] of rows) console.log(`  ${name.padEnd(width)}  ${value}`);
+}
+
+const mb = (bytes: number): string => (bytes / MB).toFixed(1);
+const rate = (m: Measurement): string => (m.bytes / MB / m.seconds).toFixed(1);
+const countsText = (c: RecordCounts | undefined): string =>
+  c ? `${c.findings} / ${c.assets} / ${c.finding_assets} / ${c.evidence}` : 'none';
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
