@@ -9,6 +9,8 @@ export type StorageConfig =
   | {
       kind: 's3';
       endpoint?: string;
+      /** Endpoint written into presigned URLs when clients reach S3 by another address (compose, proxies). */
+      publicEndpoint?: string;
       bucket: string;
       region: string;
       accessKeyId?: string;
@@ -105,6 +107,7 @@ function readStorage(read: EnvReader, env: Env, dataDir: string, problems: strin
   return {
     kind: 's3',
     endpoint,
+    publicEndpoint: read.optional('S3_PUBLIC_ENDPOINT'),
     bucket,
     region: read.str('S3_REGION', 'us-east-1'),
     accessKeyId: read.optional('S3_ACCESS_KEY_ID') ?? env.AWS_ACCESS_KEY_ID,

@@ -23,10 +23,17 @@ type S3Config = Extract<StorageConfig, { kind: 's3' }>;
 
 export class S3Store implements ObjectStore {
   private readonly client: S3Client;
+  /** Signs URLs for clients; differs from `client` only when S3_PUBLIC_ENDPOINT is set. */
+  private readonly signer: S3Client;
 
   constructor(private readonly config: S3Config) {
-    this.client = new S3Client({
-      endpoint: config.endpoint,
+    this.client = S3Store.makeClient(config, config.endpoint);
+    this.signer = config.publicEndpoint ? S3Store.makeClient(config, config.publicEndpoint) : this.client;
+  }
+
+  private static makeClient(config: S3Config, endpoint: string | undefined): S3Client {
+    return new S3Client({
+      endpoint,
       region: config.region,
       forcePathStyle: config.forcePathStyle,
       // Checksums in presigned URLs would bind them to one body; MinIO and s3rver also reject some.
@@ -47,13 +54,18 @@ export class S3Store implements ObjectStore {
       if (!this.config.createBucket) {
         throw new Error(`S3 bucket "${this.config.bucket}" is not reachable at ${this.config.endpoint ?? 'AWS'}`, { cause: error });
       }
-      await this.client.send(new CreateBucketCommand({ Bucket: this.config.bucket }));
+      try {
+        await this.client.send(new CreateBucketCommand({ Bucket: this.config.bucket }));
+      } catch (createError) {
+        // Another process (api and workers start together) may have created it first.
+        if (!(createError instanceof S3ServiceException && createError.name.startsWith('BucketAlready'))) throw createError;
+      }
     }
   }
 
   presignPut(key: string, options: PresignPutOptions): Promise<string> {
     const command = new PutObjectCommand({ Bucket: this.config.bucket, Key: key });
-    return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
+    return getSignedUrl(this.signer, command, { expiresIn: options.expiresInSeconds });
   }
 
   presignGet(key: string, options: { expiresInSeconds: number; downloadName?: string }): Promise<string> {
@@ -62,7 +74,7 @@ export class S3Store implements ObjectStore {
       Key: key,
       ResponseContentDisposition: options.downloadName ? `attachment; filename="${options.downloadName}"` : undefined,
     });
-    return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
+    return getSignedUrl(this.signer, command, { expiresIn: options.expiresInSeconds });
   }
 
   async put(key: string, body: Readable, options: { maxBytes?: number; contentType?: string } = {}): Promise<ObjectInfo> {
@@ -121,6 +133,7 @@ export class S3Store implements ObjectStore {
 
   destroy(): void {
     this.client.destroy();
+    if (this.signer !== this.client) this.signer.destroy();
   }
 }
 
