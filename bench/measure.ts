@@ -1,7 +1,11 @@
 /**
- * One measurement in its own process: `node measure.js <tokenize|parse> <file>`. A fresh process
- * per run means each figure starts from the same clean heap, and the memory peak belongs to this
- * run alone (not to the generator or an earlier run in the parent). Prints one JSON line.
+ * One measurement in its own process: `node measure.js <mode> <file>`. A fresh process per run
+ * means each figure starts from the same clean heap, and the memory peak belongs to this run
+ * alone (not to the generator or an earlier run in the parent). Prints one JSON line.
+ *
+ * Modes: `tokenize` (the baseline), `parse` (the parser with countRecords, whose Sets of distinct
+ * keys grow with the file, as an identity check must) and `drain` (the parser alone, records
+ * merely counted: what shows whether the parser itself keeps memory flat).
  */
 import { createReadStream, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
@@ -21,7 +25,11 @@ export interface Measurement {
   maxRss: number;
   counts?: RecordCounts;
   elements?: number;
+  records?: number;
 }
+
+export type Mode = 'tokenize' | 'parse' | 'drain';
+const MODES: readonly string[] = ['tokenize', 'parse', 'drain'] satisfies Mode[];
 
 const SAMPLE_MS = 50;
 
@@ -43,9 +51,15 @@ async function tokenize(file: string): Promise<number> {
   return elements;
 }
 
+async function drain(file: string): Promise<number> {
+  let records = 0;
+  for await (const _record of nessusParser.parse(createReadStream(file))) records++;
+  return records;
+}
+
 async function main(): Promise<void> {
   const [mode, file] = process.argv.slice(2);
-  if ((mode !== 'tokenize' && mode !== 'parse') || !file) throw new Error('usage: measure.js <tokenize|parse> <file>');
+  if (!MODES.includes(mode ?? '') || !file) throw new Error(`usage: measure.js <${MODES.join('|')}> <file>`);
   (globalThis as { gc?: () => void }).gc?.(); // start from a collected heap when --expose-gc is given
 
   let peakRss = 0;
@@ -62,13 +76,14 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const result: Partial<Measurement> = {};
   if (mode === 'tokenize') result.elements = await tokenize(file);
-  else result.counts = await countRecords(nessusParser.parse(createReadStream(file)));
+  else if (mode === 'parse') result.counts = await countRecords(nessusParser.parse(createReadStream(file)));
+  else result.records = await drain(file);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(timer);
   sample();
 
   const measurement: Measurement = {
-    mode, bytes: statSync(file).size, seconds, startRss, peakRss, peakHeapUsed,
+    mode: mode!, bytes: statSync(file).size, seconds, startRss, peakRss, peakHeapUsed,
     maxRss: process.resourceUsage().maxRSS * 1024, ...result,
   };
   process.stdout.write(`${JSON.stringify(measurement)}\n`);

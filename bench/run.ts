@@ -5,7 +5,9 @@
  *   1. generate a ~BENCH_MB (default 200) MB Nessus file in the temp directory;
  *   2. baseline: saxes tokenizing it, nothing else (MB/s);
  *   3. the Nessus parser over it, counting records (MB/s, ratio to baseline, counts vs expected);
- *   4. the parser again over a file a quarter the size, to show peak memory does not grow with it.
+ *   4. peak memory of the parser on that file and on one a quarter its size, to show it stays
+ *      flat as the file grows: once for the parser alone, once with countRecords (whose Sets of
+ *      distinct keys do grow with the file, as any identity check must).
  *
  * Every measurement runs in its own child process, one after another (nothing in parallel, so a
  * 2-core machine is not oversubscribed). Timings are reported, never asserted; only wrong counts
@@ -19,7 +21,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { RecordCounts } from '../src/parsers/support/count-records.js';
 import { generateNessusFile, writeNessus, type NessusShape } from './generate-nessus.js';
-import type { Measurement } from './measure.js';
+import type { Measurement, Mode } from './measure.js';
 
 const MB = 1024 * 1024;
 /** Roughly a real scan's proportions: ~40 items per host, a few thousand plugins, short outputs. */
@@ -39,14 +41,16 @@ async function main(): Promise<void> {
     const big = await generate(dir, 'big.nessus', targetMb, bytesPerHost);
     const baseline = await median('tokenize', big.path);
     const parser = await median('parse', big.path);
+    const bigDrain = await measure('drain', big.path);
     const bigOk = checkCounts(`${mb(big.bytes)} MB`, parser.counts, big.expected);
     await rm(big.path); // keep at most one large file on disk at a time
 
     const small = await generate(dir, 'small.nessus', targetMb / 4, bytesPerHost);
     const smallParse = await measure('parse', small.path);
+    const smallDrain = await measure('drain', small.path);
     const smallOk = checkCounts(`${mb(small.bytes)} MB`, smallParse.counts, small.expected);
 
-    report(baseline, parser, smallParse);
+    report(baseline, parser, { small: smallDrain, big: bigDrain }, { small: smallParse, big: parser });
     if (!bigOk || !smallOk) process.exitCode = 1;
   } finally {
     cleanup();
@@ -71,7 +75,7 @@ async function generate(dir: string, name: string, targetMb: number, bytesPerHos
   return { path, ...generated };
 }
 
-async function median(mode: 'tokenize' | 'parse', file: string): Promise<Measurement> {
+async function median(mode: Mode, file: string): Promise<Measurement> {
   const runs: Measurement[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await measure(mode, file));
   runs.sort((a, b) => a.seconds - b.seconds);
@@ -79,7 +83,7 @@ async function median(mode: 'tokenize' | 'parse', file: string): Promise<Measure
 }
 
 /** Runs measure.js in a fresh Node process and reads its one-line JSON result. */
-async function measure(mode: 'tokenize' | 'parse', file: string): Promise<Measurement> {
+async function measure(mode: Mode, file: string): Promise<Measurement> {
   const script = fileURLToPath(new URL('./measure.js', import.meta.url));
   const child = spawn(process.execPath, ['--expose-gc', script, mode, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const timer = setTimeout(() => child.kill(), CHILD_TIMEOUT_MS);
@@ -99,22 +103,35 @@ function checkCounts(label: string, actual: RecordCounts | undefined, expected: 
   return same;
 }
 
-function report(baseline: Measurement, parser: Measurement, small: Measurement): void {
+interface SizePair {
+  small: Measurement;
+  big: Measurement;
+}
+
+function report(baseline: Measurement, parser: Measurement, alone: SizePair, counted: SizePair): void {
   const ratio = Number(rate(parser)) / Number(rate(baseline));
   const rows: [string, string][] = [
     [`baseline: saxes tokenize (${mb(baseline.bytes)} MB)`, `${rate(baseline)} MB/s`],
     [`nessus parser + countRecords (${mb(parser.bytes)} MB)`, `${rate(parser)} MB/s`],
     ['parser / baseline', `${(ratio * 100).toFixed(0)} %`],
     ['counts (findings/assets/pairs/evidence)', countsText(parser.counts)],
-    [`peak RSS / heapUsed, ${mb(small.bytes)} MB file`, `${mb(small.peakRss)} / ${mb(small.peakHeapUsed)} MB`],
-    [`peak RSS / heapUsed, ${mb(parser.bytes)} MB file`, `${mb(parser.peakRss)} / ${mb(parser.peakHeapUsed)} MB`],
-    ['peak RSS ratio (big / small file)', `${(parser.peakRss / small.peakRss).toFixed(2)} × for ${(parser.bytes / small.bytes).toFixed(1)} × the bytes`],
-    ['kernel max RSS, small / big (cross-check)', `${mb(small.maxRss)} / ${mb(parser.maxRss)} MB`],
-    ['RSS at start (node + modules)', `${mb(parser.startRss)} MB`],
+    ...memoryRows('parser alone', alone),
+    ...memoryRows('with countRecords', counted),
+    ['RSS at start (node + modules)', `${mb(alone.big.startRss)} MB`],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
-  console.log(`\nNessus parser benchmark (median of ${RUNS} runs, Node ${process.version})`);
+  console.log(`\nNessus parser benchmark (throughput: median of ${RUNS} runs; Node ${process.version})`);
   for (const [name, value] of rows) console.log(`  ${name.padEnd(width)}  ${value}`);
+}
+
+/** Peak RSS / heapUsed at both sizes, and how much the RSS peak grew for 4x the bytes. */
+function memoryRows(label: string, { small, big }: SizePair): [string, string][] {
+  const peaks = (m: Measurement): string => `${mb(m.peakRss)} / ${mb(m.peakHeapUsed)} MB (kernel max RSS ${mb(m.maxRss)})`;
+  return [
+    [`peak RSS / heap, ${label}, ${mb(small.bytes)} MB`, peaks(small)],
+    [`peak RSS / heap, ${label}, ${mb(big.bytes)} MB`, peaks(big)],
+    [`peak RSS ratio, ${label}`, `${(big.peakRss / small.peakRss).toFixed(2)} x for ${(big.bytes / small.bytes).toFixed(1)} x the bytes`],
+  ];
 }
 
 const mb = (bytes: number): string => (bytes / MB).toFixed(1);

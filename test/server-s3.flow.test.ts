@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { defineFileImportSuite } from './helpers/file-import-suite.js';
-import { startIntake, type IntakeProcess } from './helpers/intake-process.js';
+import { startIntake, startWorker, type IntakeProcess, type WorkerProcess } from './helpers/intake-process.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { startTestS3, type TestS3 } from './helpers/s3.js';
 import { ApiClient } from './helpers/api-client.js';
@@ -15,6 +15,7 @@ import { hashPassword } from '../src/auth/passwords.js';
 let db: TestDatabase;
 let s3: TestS3;
 let intake: IntakeProcess | undefined;
+let workers: WorkerProcess[] = [];
 
 /** Creates a second tenant and user straight in the database (no tenant API exists yet). */
 async function createOtherTenant(baseUrl: string): Promise<ApiClient> {
@@ -36,10 +37,14 @@ defineFileImportSuite('PostgreSQL server + S3 storage', {
   async setup() {
     db = await createTestDatabase();
     s3 = await startTestS3();
-    intake = await startIntake({ DATABASE_URL: db.url, INTAKE_WORKERS: '2', INTAKE_DATA_DIR: '/nonexistent-intake-data', ...s3.env });
+    // Production topology: the api runs no workers; two standalone `intake worker` processes do.
+    const env = { DATABASE_URL: db.url, INTAKE_DATA_DIR: '/nonexistent-intake-data', LOG_LEVEL: 'info', ...s3.env };
+    intake = await startIntake({ ...env, INTAKE_WORKERS: '0' });
+    workers = [startWorker(env), startWorker(env)];
     return { intake, otherTenant: await createOtherTenant(intake.baseUrl) };
   },
   async teardown() {
+    await Promise.all(workers.map((w) => w.stop()));
     await intake?.stop();
     await s3?.stop();
     await db?.drop();
@@ -57,8 +62,17 @@ defineFileImportSuite('PostgreSQL server + S3 storage', {
       // (s3rver does not check signatures, so tampering is tested against the local store only.)
     });
 
-    test('no embedded database or local object directory is used', async () => {
-      assert.doesNotMatch(context().intake.log(), /embedded PostgreSQL/);
+    test('no embedded database is started, and the api process ran no import', async () => {
+      assert.doesNotMatch(context().intake.log(), /embedded PostgreSQL|import complete/);
+      assert.ok(workers.some((w) => /import complete/.test(w.log())), 'a standalone worker ran the imports');
+      assert.ok(workers.every((w) => w.child.exitCode === null), 'standalone workers are still running');
+    });
+
+    test('intake worker without DATABASE_URL refuses to start, naming what is missing', async () => {
+      const lonely = startWorker({ INTAKE_DATA_DIR: '/nonexistent-intake-data' });
+      const code = await new Promise((resolve) => lonely.child.once('exit', resolve));
+      assert.equal(code, 1);
+      assert.match(lonely.log(), /DATABASE_URL/);
     });
   },
 });

@@ -106,6 +106,7 @@ describe('loadConfig storage selection', () => {
     assert.deepEqual(config.storage, {
       kind: 's3',
       endpoint: undefined,
+      publicEndpoint: undefined,
       bucket: 'imports',
       region: 'us-east-1',
       accessKeyId: undefined,
@@ -123,10 +124,12 @@ describe('loadConfig storage selection', () => {
       S3_ACCESS_KEY_ID: 'AKIA',
       S3_SECRET_ACCESS_KEY: 'secret',
       S3_CREATE_BUCKET: 'yes',
+      S3_PUBLIC_ENDPOINT: 'https://files.example.com',
     });
     assert.deepEqual(config.storage, {
       kind: 's3',
       endpoint: 'http://minio:9000',
+      publicEndpoint: 'https://files.example.com',
       bucket: 'imports',
       region: 'eu-west-1',
       accessKeyId: 'AKIA',

@@ -19,18 +19,43 @@ export interface IntakeProcess {
   stop(): Promise<void>;
 }
 
+function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env };
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** A standalone `intake worker`, as production runs it (not a child of `intake serve`). */
+export function startWorker(env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, [CLI, 'worker'], { env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return { child, log: () => output, stop: () => stopChild(child) };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 export async function startIntake(env: Record<string, string>, timeoutMs = 60_000): Promise<IntakeProcess> {
   const port = await freePort();
-  const fullEnv: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
+  const fullEnv = baseEnv({
     PORT: String(port),
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
     INTAKE_ADMIN_EMAIL: ADMIN.email,
     INTAKE_ADMIN_PASSWORD: ADMIN.password,
     ...env,
-  };
+  });
   const child = spawn(process.execPath, [CLI, 'serve'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
@@ -57,13 +82,6 @@ export async function startIntake(env: Record<string, string>, timeoutMs = 60_00
     child,
     admin,
     log: () => output,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child),
   };
 }
