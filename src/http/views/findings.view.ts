@@ -1,18 +1,9 @@
 /** PlexTrac's shapes of flaws (findings) and client assets (see docs/plextrac-compat.md). */
 import type { AffectedAssetRow, AssetRow, FindingRow } from '../../db/repositories/findings.repository.js';
+import type { FindingData as ParsedFindingData } from '../../parsers/contract.js';
 
-interface FindingData {
-  description?: string;
-  solution?: string;
-  references?: string[];
-  cves?: string[];
-  cwes?: string[];
-  cvssV3Score?: number;
-  cvssV3Vector?: string;
-  cvssV2Score?: number;
-  cvssV2Vector?: string;
-  extra?: Record<string, unknown>;
-}
+/** What a finding row's `data` holds: the parser's FindingData without the columns of its own. */
+type FindingData = Omit<ParsedFindingData, 'title' | 'severity'>;
 
 /** A row of GET …/flaws: PlexTrac's positional `data` array. */
 export function flawRowView(f: FindingRow) {

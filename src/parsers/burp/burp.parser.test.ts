@@ -4,25 +4,14 @@ import { Readable } from 'node:stream';
 import type { ParsedRecord } from '../contract.js';
 import { ParseError } from '../parse-error.js';
 import { countRecords } from '../support/count-records.js';
-import { byteChunks, collect } from '../support/testing.js';
+import { byteChunks, collect, lineOf, rejectsWith as rejectsWithParser } from '../support/testing.js';
 import { SAMPLE_NESSUS } from '../nessus/fixtures/sample-nessus.js';
 import { SAMPLE_BURP, XSS_REQUEST, XSS_RESPONSE } from './fixtures/sample-burp.js';
 import { burpParser } from './burp.parser.js';
 
 const parse = (text: string): Promise<ParsedRecord[]> => collect(burpParser.parse(Readable.from([Buffer.from(text)])));
 
-async function rejectsWith(text: string, message: RegExp): Promise<ParseError> {
-  try {
-    await parse(text);
-  } catch (err) {
-    assert.ok(err instanceof ParseError, `expected a ParseError, got ${String(err)}`);
-    assert.match(err.message, message);
-    return err;
-  }
-  assert.fail('expected a ParseError');
-}
-
-const lineOf = (text: string, needle: string): number => text.slice(0, text.indexOf(needle)).split('\n').length;
+const rejectsWith = (text: string, message: RegExp): Promise<ParseError> => rejectsWithParser(burpParser, text, message);
 const issuesFile = (issues: string): string => `<issues burpVersion="2024.1">${issues}</issues>`;
 
 test('counts follow the identity rules: distinct types, hosts, pairs; one evidence per requestresponse', async () => {

@@ -4,25 +4,14 @@ import { Readable } from 'node:stream';
 import type { ParsedRecord } from '../contract.js';
 import { ParseError } from '../parse-error.js';
 import { countRecords } from '../support/count-records.js';
-import { byteChunks, collect } from '../support/testing.js';
+import { byteChunks, collect, lineOf, rejectsWith as rejectsWithParser } from '../support/testing.js';
 import { SAMPLE_BURP } from '../burp/fixtures/sample-burp.js';
 import { SAMPLE_NESSUS } from './fixtures/sample-nessus.js';
 import { nessusParser } from './nessus.parser.js';
 
 const parse = (text: string): Promise<ParsedRecord[]> => collect(nessusParser.parse(Readable.from([Buffer.from(text)])));
 
-async function rejectsWith(text: string, message: RegExp): Promise<ParseError> {
-  try {
-    await parse(text);
-  } catch (err) {
-    assert.ok(err instanceof ParseError, `expected a ParseError, got ${String(err)}`);
-    assert.match(err.message, message);
-    return err;
-  }
-  assert.fail('expected a ParseError');
-}
-
-const lineOf = (text: string, needle: string): number => text.slice(0, text.indexOf(needle)).split('\n').length;
+const rejectsWith = (text: string, message: RegExp): Promise<ParseError> => rejectsWithParser(nessusParser, text, message);
 /** A minimal valid file around some ReportHost markup. */
 const nessusFile = (hosts: string): string => `<NessusClientData_v2><Report name="t">${hosts}</Report></NessusClientData_v2>`;
 
