@@ -24,6 +24,11 @@ export interface FindingData {
   cvssV3Vector?: string;
   cvssV2Score?: number;
   cvssV2Vector?: string;
+  /** The tool's own word or number for the severity, as written in the file ("3", "Information", "medium"). */
+  toolSeverity?: string;
+  /** When the tool first/last saw the issue, ISO 8601, where the file says so. */
+  firstSeen?: string;
+  lastSeen?: string;
   /** Tool-specific fields worth keeping (plugin family, confidence, …). */
   extra?: Record<string, unknown>;
 }
@@ -41,6 +46,11 @@ export interface AssetData {
 export type ParsedRecord =
   | { kind: 'asset'; key: string; data: AssetData }
   | { kind: 'finding'; key: string; data: FindingData }
+  /**
+   * `detail` holds where on the asset (port, protocol, service, path, parameter…) and, for tools
+   * without an evidence rule in DESIGN.md, what proves it (`evidence`: plugin output, matched-at,
+   * request/response as text).
+   */
   | { kind: 'link'; findingKey: string; assetKey: string; detail: Record<string, unknown> }
   | { kind: 'evidence'; findingKey: string; assetKey: string; label: string; content: string };
 
@@ -54,9 +64,13 @@ export interface ParseOptions {
 }
 
 export interface Parser {
-  /** The `{source}` path segment that selects this parser. */
+  /** The `{source}` path segment that selects this parser (PlexTrac's slug where PlexTrac has the tool). */
   readonly source: string;
+  /** Other names accepted for the source (e.g. `zap` for `owaspzap`). */
+  readonly aliases?: readonly string[];
   readonly displayName: string;
+  /** File name extensions this format usually has, with the dot (".xml", ".json"). */
+  readonly fileTypes: readonly string[];
   /** From the first few KiB of a file, whether it looks like this format (for `source=auto`). */
   sniff(head: string): boolean;
   parse(input: ByteSource, options?: ParseOptions): AsyncIterable<ParsedRecord>;

@@ -15,6 +15,7 @@ const ROOT = 'issues';
 export const burpParser: Parser = {
   source: 'burp',
   displayName: 'Burp Suite issues export (XML)',
+  fileTypes: ['.xml'],
   // Burp writes `<!DOCTYPE issues [` then `<issues burpVersion="…">`; either is enough.
   sniff: (head) => /<!DOCTYPE\s+issues[\s[>]|<issues\s[^>]*\bburpVersion\s*=/.test(head),
   parse: parseBurp,

@@ -16,6 +16,7 @@ const ROOT = 'NessusClientData_v2';
 export const nessusParser: Parser = {
   source: 'nessus',
   displayName: 'Tenable Nessus (.nessus v2)',
+  fileTypes: ['.nessus', '.xml'],
   sniff: (head) => new RegExp(`<${ROOT}[\\s>/]`).test(head),
   parse: parseNessus,
 };
