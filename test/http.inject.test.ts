@@ -103,6 +103,17 @@ describe('HTTP API through app.inject', () => {
     assert.equal(res.json().code, 'NOT_FOUND');
   });
 
+  test('GET /api/v2/parsers lists every source with its name, aliases, file types and auto-detection', async () => {
+    const res = await app.inject({ url: '/api/v2/parsers', headers: auth() });
+    assert.equal(res.statusCode, 200);
+    const body = res.json();
+    assert.equal(body.auto, 'auto');
+    const nessus = body.parsers.find((p: any) => p.source === 'nessus');
+    assert.deepEqual(nessus, { source: 'nessus', name: 'Tenable Nessus (.nessus v2)', aliases: [], fileTypes: ['.nessus', '.xml'], autoDetect: true });
+    assert.ok(body.parsers.some((p: any) => p.source === 'burp'));
+    assert.equal((await app.inject({ url: '/api/v2/parsers' })).statusCode, 401);
+  });
+
   test('every API route declares its request and response schemas in the OpenAPI document', async () => {
     const doc = (await app.inject({ url: '/openapi.json' })).json();
     for (const [path, methods] of Object.entries<any>(doc.paths)) {

@@ -16,6 +16,12 @@ export interface ImportCounts {
   evidence: number;
 }
 
+export interface FindingChanges {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
 /** Raised when a newer attempt owns the import: this (zombie) attempt must not write. */
 export class StaleAttemptError extends AppError {
   constructor(importId: string, attempt: number) {
@@ -23,17 +29,20 @@ export class StaleAttemptError extends AppError {
   }
 }
 
-export async function commitImport(pool: Pool, row: ImportRow, attempt: number): Promise<ImportCounts> {
+export async function commitImport(pool: Pool, row: ImportRow, attempt: number): Promise<ImportCounts & { changes: FindingChanges }> {
   return withTransaction(pool, async (db) => {
     const { rows: current } = await db.query('SELECT attempt, state FROM imports WHERE id = $1 FOR UPDATE', [row.id]);
     if (current[0]?.attempt !== attempt || current[0]?.state !== 'running') throw new StaleAttemptError(row.id, attempt);
+    // Merges into one report run one at a time (parsing still runs in parallel): created/updated
+    // counts stay exact and concurrent imports never race on the same findings.
+    await db.query('SELECT id FROM reports WHERE id = $1 FOR UPDATE', [row.report_id]);
 
     const id = row.id;
     const counts = await countStaged(db, id);
     // Assets named only by a link still exist: the union makes them live too.
     await db.query(
       `INSERT INTO assets (tenant_id, client_id, identity, data, tags)
-       SELECT $2, $3, s.identity, s.data, $4::text[] FROM (
+       SELECT $2, $3, s.identity, s.data, ARRAY(SELECT DISTINCT t FROM unnest($4::text[]) t ORDER BY t) FROM (
          SELECT identity, jsonb_merge_agg(data ORDER BY seq) AS data FROM (
            SELECT identity, data, seq FROM staging_assets WHERE import_id = $1
            UNION ALL
@@ -46,9 +55,9 @@ export async function commitImport(pool: Pool, row: ImportRow, attempt: number):
              updated_at = now()`,
       [id, row.tenant_id, row.client_id, row.asset_tags],
     );
-    await db.query(
+    const { rows: touchedFindings } = await db.query<{ id: number; created: boolean }>(
       `INSERT INTO findings (tenant_id, client_id, report_id, source, tool_key, title, severity, data, tags)
-       SELECT $2, $3, $4, $5, s.tool_key, s.title, s.severity, s.data, $6::text[] FROM (
+       SELECT $2, $3, $4, $5, s.tool_key, s.title, s.severity, s.data, ARRAY(SELECT DISTINCT t FROM unnest($6::text[]) t ORDER BY t) FROM (
          SELECT tool_key, (array_agg(title ORDER BY seq))[1] AS title, (array_agg(severity ORDER BY seq))[1] AS severity,
                 jsonb_merge_agg(data ORDER BY seq) AS data
            FROM staging_findings WHERE import_id = $1 GROUP BY tool_key
@@ -56,10 +65,14 @@ export async function commitImport(pool: Pool, row: ImportRow, attempt: number):
        ON CONFLICT (report_id, source, tool_key) DO UPDATE
          SET title = excluded.title, severity = excluded.severity, data = findings.data || excluded.data,
              tags = ARRAY(SELECT DISTINCT t FROM unnest(findings.tags || excluded.tags) t ORDER BY t),
-             updated_at = now()`,
+             updated_at = now()
+         WHERE (findings.title, findings.severity, findings.data, findings.tags)
+               IS DISTINCT FROM (excluded.title, excluded.severity, findings.data || excluded.data,
+                                 ARRAY(SELECT DISTINCT t FROM unnest(findings.tags || excluded.tags) t ORDER BY t))
+       RETURNING id, (xmax = 0) AS created`,
       [id, row.tenant_id, row.client_id, row.report_id, row.source, row.finding_tags],
     );
-    await db.query(
+    const { rows: touchedLinks } = await db.query<{ finding_id: number }>(
       `INSERT INTO finding_assets (finding_id, asset_id, details)
        SELECT f.id, a.id, l.details FROM (
          SELECT finding_key, asset_key, jsonb_agg(DISTINCT detail) AS details
@@ -70,10 +83,13 @@ export async function commitImport(pool: Pool, row: ImportRow, attempt: number):
        ORDER BY f.id, a.id
        ON CONFLICT (finding_id, asset_id) DO UPDATE
          SET details = (SELECT jsonb_agg(DISTINCT d) FROM jsonb_array_elements(finding_assets.details || excluded.details) d),
-             updated_at = now()`,
+             updated_at = now()
+         WHERE (SELECT jsonb_agg(DISTINCT d) FROM jsonb_array_elements(finding_assets.details || excluded.details) d)
+               IS DISTINCT FROM (SELECT jsonb_agg(DISTINCT d) FROM jsonb_array_elements(finding_assets.details) d)
+       RETURNING finding_id`,
       [id, row.report_id, row.source, row.client_id],
     );
-    await db.query(
+    const { rows: touchedEvidence } = await db.query<{ finding_id: number }>(
       `INSERT INTO evidence (finding_id, asset_id, evidence_key, label, content)
        SELECT f.id, a.id, e.content_hash || ':' || e.occurrence, e.label, e.content FROM (
          SELECT finding_key, asset_key, label, content, content_hash,
@@ -82,18 +98,24 @@ export async function commitImport(pool: Pool, row: ImportRow, attempt: number):
        ) e
        JOIN findings f ON f.report_id = $2 AND f.source = $3 AND f.tool_key = e.finding_key
        JOIN assets a ON a.client_id = $4 AND a.identity = e.asset_key
-       ON CONFLICT (finding_id, asset_id, evidence_key) DO NOTHING`,
+       ON CONFLICT (finding_id, asset_id, evidence_key) DO NOTHING
+       RETURNING finding_id`,
       [id, row.report_id, row.source, row.client_id],
     );
+    const created = new Set(touchedFindings.filter((f) => f.created).map((f) => f.id));
+    const updated = new Set([...touchedFindings.map((f) => f.id), ...touchedLinks.map((l) => l.finding_id), ...touchedEvidence.map((e) => e.finding_id)]);
+    for (const findingId of created) updated.delete(findingId);
+    const changes = { created: created.size, updated: updated.size, unchanged: counts.findings - created.size - updated.size };
     await db.query(
       `UPDATE imports SET state = 'succeeded', processed_bytes = file_size,
               processed_findings = $2, processed_assets = $3, processed_finding_assets = $4, processed_evidence = $5,
+              findings_created = $6, findings_updated = $7, findings_unchanged = $8,
               finished_at = now(), last_updated_at = now()
         WHERE id = $1`,
-      [id, counts.findings, counts.assets, counts.findingAssets, counts.evidence],
+      [id, counts.findings, counts.assets, counts.findingAssets, counts.evidence, changes.created, changes.updated, changes.unchanged],
     );
     await clearStaging(db, id);
-    return counts;
+    return { ...counts, changes };
   });
 }
 

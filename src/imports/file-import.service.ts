@@ -10,7 +10,7 @@ import { withTransaction } from '../db/pool.js';
 import { AppError } from '../errors/app-error.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { isSafeKey } from '../storage/object-store.js';
-import { getParser, listSources } from '../parsers/registry.js';
+import { AUTO_SOURCE, getParser, listSources } from '../parsers/registry.js';
 import { getClient, getReport } from '../db/repositories/clients.repository.js';
 import { findUploadKey, insertImport, insertUploadKey, type ImportRow } from '../db/repositories/imports.repository.js';
 import { JOBS, sendInTransaction } from './jobs.js';
@@ -56,7 +56,7 @@ export class FileImportService {
     target: ImportTarget,
     body: { key: string; fileName?: string; tags?: unknown; useParserActions?: unknown },
   ): Promise<ImportRow> {
-    this.assertSource(target.source);
+    target = { ...target, source: this.canonicalSource(target.source) };
     const tags = parseTags(body.tags);
     await this.assertReport(caller, target);
     if (!isSafeKey(body.key)) throw new AppError('UPLOAD_KEY_NOT_FOUND', `no upload with key "${body.key}"`);
@@ -73,7 +73,7 @@ export class FileImportService {
 
   /** The deprecated importAsync route: stream the multipart file to storage, then queue as above. */
   async startStreamedImport(caller: Caller, target: ImportTarget, file: { fileName: string; stream: Readable }, fields: { tags?: unknown }): Promise<ImportRow> {
-    this.assertSource(target.source);
+    target = { ...target, source: this.canonicalSource(target.source) };
     const tags = parseTags(fields.tags);
     await this.assertReport(caller, target);
     const key = `${newUploadId()}/${safeFileName(file.fileName)}`;
@@ -83,7 +83,7 @@ export class FileImportService {
 
   /** Checks what can be checked before the file is read (fields not yet streamed). */
   async checkTarget(caller: Caller, target: ImportTarget): Promise<void> {
-    this.assertSource(target.source);
+    this.canonicalSource(target.source);
     await this.assertReport(caller, target);
   }
 
@@ -113,10 +113,14 @@ export class FileImportService {
     });
   }
 
-  private assertSource(source: string): void {
-    if (!getParser(source)) {
-      throw new AppError('SOURCE_UNKNOWN', `unknown import source "${source}"; supported sources: ${listSources().join(', ')}`);
+  /** The canonical source name for a requested source or alias (`auto` stays `auto` until the worker detects). */
+  private canonicalSource(source: string): string {
+    if (source === AUTO_SOURCE) return AUTO_SOURCE;
+    const parser = getParser(source);
+    if (!parser) {
+      throw new AppError('SOURCE_UNKNOWN', `unknown import source "${source}"; supported sources: ${[...listSources(), AUTO_SOURCE].join(', ')}`);
     }
+    return parser.source;
   }
 
   private async assertReport(caller: Caller, target: ImportTarget): Promise<void> {

@@ -7,14 +7,18 @@ import type { Pool } from '../db/pool.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { Logger } from '../logging.js';
 import { AppError } from '../errors/app-error.js';
-import { getParser } from '../parsers/registry.js';
-import { beginAttempt, markFailed, recordProgress } from '../db/repositories/imports.repository.js';
+import { ParseError } from '../parsers/parse-error.js';
+import { beginAttempt, markFailed, recordProgress, setImportSource } from '../db/repositories/imports.repository.js';
+import { chooseParser, unrecognisedFileMessage } from './choose-parser.js';
+import { peekHead } from './peek-head.js';
 import { StagingWriter, clearStaging } from './staging-writer.js';
 import { StaleAttemptError, commitImport } from './commit-import.js';
 
 const PROGRESS_INTERVAL_MS = 1000;
+/** How much of a file is read to recognise its format. */
+const HEAD_BYTES = 8192;
 /** Failures no retry can mend. */
-const DETERMINISTIC_CODES = new Set(['PARSE_ERROR', 'OBJECT_NOT_FOUND', 'OBJECT_TOO_LARGE', 'SOURCE_UNKNOWN']);
+const DETERMINISTIC_CODES = new Set(['PARSE_ERROR', 'OBJECT_NOT_FOUND', 'OBJECT_TOO_LARGE', 'SOURCE_UNKNOWN', 'FORMAT_UNKNOWN', 'FORMAT_MISMATCH']);
 
 export interface FileImportDeps {
   pool: Pool;
@@ -33,14 +37,25 @@ export async function runFileImport(deps: FileImportDeps, importId: string, opti
   const started = Date.now();
   try {
     await clearStaging(pool, importId);
-    const parser = getParser(row.source);
-    if (!parser) throw new AppError('SOURCE_UNKNOWN', `no parser for source "${row.source}"`);
     const info = await deps.store.head(row.file_location);
     if (!info) throw new AppError('OBJECT_NOT_FOUND', `the uploaded file "${row.file_location}" is no longer in storage`);
 
+    const counted = countBytes(await deps.store.get(row.file_location), (bytes) => recordProgress(pool, importId, attempt, bytes));
+    const { head, body } = await peekHead(counted, HEAD_BYTES);
+    const { parser, recognised } = chooseParser(row.source, head);
+    if (parser.source !== row.source) {
+      await setImportSource(pool, importId, attempt, parser.source);
+      row.source = parser.source;
+    }
     const writer = new StagingWriter(pool, importId);
-    const input = countBytes(await deps.store.get(row.file_location), (bytes) => recordProgress(pool, importId, attempt, bytes));
-    for await (const record of parser.parse(input)) await writer.add(record);
+    try {
+      for await (const record of parser.parse(body)) await writer.add(record);
+    } catch (error) {
+      if (error instanceof ParseError && !recognised) {
+        throw new AppError('PARSE_ERROR', unrecognisedFileMessage(parser, head, error.message), { cause: error });
+      }
+      throw error;
+    }
     await writer.flush();
     const counts = await commitImport(pool, row, attempt);
     log.info({ importId, attempt, ms: Date.now() - started, records: writer.recordCount, ...counts }, 'import complete');

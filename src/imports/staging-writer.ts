@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ParsedRecord } from '../parsers/contract.js';
+import { sanitizeRichText } from './rich-text.js';
 import type { Queryable } from '../db/pool.js';
 
 const BATCH_ROWS = 1000;
@@ -37,6 +38,8 @@ export class StagingWriter {
         break;
       case 'finding': {
         const { title, severity, ...rest } = record.data;
+        if (rest.description !== undefined) rest.description = sanitizeRichText(rest.description);
+        if (rest.solution !== undefined) rest.solution = sanitizeRichText(rest.solution);
         this.findings.push({ seq, key: withoutNul(record.key), title: withoutNul(title), severity, data: toJson(rest) });
         if (this.findings.length >= BATCH_ROWS) await this.flushFindings();
         break;

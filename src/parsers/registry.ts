@@ -1,24 +1,34 @@
 /**
- * The explicit list of scanner parsers: the `{source}` path segment selects one. Adding a tool
- * means adding its folder and one line here.
+ * The explicit list of scanner parsers: the `{source}` path segment selects one, by its name or
+ * one of its aliases. Adding a tool means adding its folder and one line here.
  */
 import type { Parser } from './contract.js';
 import { burpParser } from './burp/burp.parser.js';
 import { nessusParser } from './nessus/nessus.parser.js';
 
-const parsers: ReadonlyMap<string, Parser> = new Map<string, Parser>([
-  [nessusParser.source, nessusParser],
-  [burpParser.source, burpParser],
-]);
+/** Registration order is also the order `auto` tries the parsers' `sniff`. */
+const PARSERS: readonly Parser[] = [nessusParser, burpParser];
 
-/** The parser for a source name, or undefined when none is registered under it. */
+const byName: ReadonlyMap<string, Parser> = new Map(
+  PARSERS.flatMap((parser) => [parser.source, ...(parser.aliases ?? [])].map((name) => [name, parser] as const)),
+);
+
+/** The source that asks Intake to recognise the format from the file's first bytes. */
+export const AUTO_SOURCE = 'auto';
+
+/** The parser for a source name or alias, or undefined when none is registered under it. */
 export function getParser(source: string): Parser | undefined {
-  return parsers.get(source);
+  return byName.get(source);
 }
 
-/** Every registered source name, in registration order. */
+/** Every registered parser, in registration order. */
+export function listParsers(): readonly Parser[] {
+  return PARSERS;
+}
+
+/** Every registered canonical source name, in registration order. */
 export function listSources(): string[] {
-  return [...parsers.keys()];
+  return PARSERS.map((parser) => parser.source);
 }
 
 /**
@@ -26,8 +36,5 @@ export function listSources(): string[] {
  * undefined when none does. `head` should be the first few KiB, decoded as UTF-8.
  */
 export function detectSource(head: string): string | undefined {
-  for (const parser of parsers.values()) {
-    if (parser.sniff(head)) return parser.source;
-  }
-  return undefined;
+  return PARSERS.find((parser) => parser.sniff(head))?.source;
 }

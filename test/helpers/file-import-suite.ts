@@ -55,7 +55,7 @@ export function defineFileImportSuite(name: string, options: SuiteOptions): void
       assert.equal(started.importJob.report_id, target.reportId);
       assert.deepEqual(Object.keys(started.importJob).sort(), [
         'asset_tags', 'client_id', 'created_at', 'error_status', 'failure_notified_at', 'file_location', 'file_size', 'file_type',
-        'finding_tags', 'id', 'last_updated_at', 'original_filename', 'parser_actions_enabled', 'processed_assets', 'processed_bytes',
+        'finding_tags', 'findings_created', 'findings_unchanged', 'findings_updated', 'id', 'last_updated_at', 'original_filename', 'parser_actions_enabled', 'processed_assets', 'processed_bytes',
         'processed_evidence', 'processed_finding_assets', 'processed_findings', 'report_id', 'source', 'status', 'tenant_id', 'user_email', 'user_id',
       ]);
 
@@ -98,7 +98,18 @@ export function defineFileImportSuite(name: string, options: SuiteOptions): void
       const second = await api.waitForImport((await api.importBytes(target, 'nessus', 'a.nessus', SAMPLE_NESSUS)).operationId);
       assert.equal(second.status, 'IMPORT COMPLETE');
       assert.deepEqual(countsOf(second), countsOf(first));
-      assert.equal((await api.ok<any[]>('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaws`)).length, NESSUS_COUNTS.findings);
+      assert.deepEqual([first.findings_created, first.findings_updated, first.findings_unchanged], [NESSUS_COUNTS.findings, 0, 0]);
+      assert.deepEqual([second.findings_created, second.findings_updated, second.findings_unchanged], [0, 0, NESSUS_COUNTS.findings]);
+
+      // A newer scan: one finding's text changes, one finding is new; the rest are as they were.
+      const newer = SAMPLE_NESSUS.replace('Weak ciphers are enabled.', 'Weak ciphers are still enabled.').replace(
+        '<ReportHost name="10.0.0.9"/>',
+        '<ReportHost name="10.0.0.9"><ReportItem port="25" protocol="tcp" svc_name="smtp" severity="2" pluginID="20001" pluginName="Open relay"/></ReportHost>',
+      );
+      const third = await api.waitForImport((await api.importBytes(target, 'nessus', 'b.nessus', newer)).operationId);
+      assert.equal(third.status, 'IMPORT COMPLETE', third.error_status);
+      assert.deepEqual([third.findings_created, third.findings_updated, third.findings_unchanged], [1, 1, NESSUS_COUNTS.findings - 1]);
+      assert.equal((await api.ok<any[]>('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaws`)).length, NESSUS_COUNTS.findings + 1);
       assert.equal((await api.ok<any[]>('GET', `/api/v1/client/${target.clientId}/assets`)).length, NESSUS_COUNTS.assets);
       const flaws = await api.ok<any[]>('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaws`);
       const tls = flaws.find((f) => String(f.data[2]).startsWith('Weak TLS'));
@@ -119,6 +130,17 @@ export function defineFileImportSuite(name: string, options: SuiteOptions): void
       const flaws = await api.ok<any[]>('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaws`);
       const flaw = await api.ok('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaw/${flaws[0].data[0]}`);
       assert.deepEqual(flaw.tags, ['q3-pentest']);
+    });
+
+    test('source "auto" recognises the format from the first bytes; aliases of sources work too', async () => {
+      const target = await api.createClientAndReport('Auto client');
+      const started = await api.importBytes(target, 'auto', 'unknown-name.dat', SAMPLE_BURP);
+      assert.equal(started.importJob.source, 'auto');
+      const job = await api.waitForImport(started.operationId);
+      assert.equal(job.status, 'IMPORT COMPLETE', job.error_status);
+      assert.equal(job.source, 'burp');
+      assert.equal(job.listed.source, 'burp');
+      assert.deepEqual(countsOf(job), BURP_COUNTS);
     });
 
     test('the deprecated importAsync route streams a multipart file and queues the same job', async () => {
@@ -165,8 +187,10 @@ export function defineFileImportSuite(name: string, options: SuiteOptions): void
       const cases: [string, string, string, RegExp][] = [
         ['malformed XML', 'nessus', '<NessusClientData_v2><Report><ReportHost name="a"></Report>', /line \d+/],
         ['truncated XML', 'nessus', SAMPLE_NESSUS.slice(0, Math.floor(SAMPLE_NESSUS.length / 2)), /end of (file|input|document)/i],
-        ['a Burp file sent as nessus', 'nessus', SAMPLE_BURP, /NessusClientData_v2/],
-        ['a Nessus file sent as burp', 'burp', SAMPLE_NESSUS, /issues/],
+        ['a Burp file sent as nessus', 'nessus', SAMPLE_BURP, /expected Tenable Nessus.*looks like Burp Suite/],
+        ['a Nessus file sent as burp', 'burp', SAMPLE_NESSUS, /expected Burp Suite.*looks like Tenable Nessus/],
+        ['a JSON file sent as burp', 'burp', '{"not": "xml"}', /expected Burp Suite.*looks like JSON with keys "not"/],
+        ['an unrecognisable file sent as auto', 'auto', 'hello,world\n1,2\n', /could not recognise.*first line is "hello,world"/],
         ['an empty file', 'burp', '', /empty|end of/i],
       ];
       for (const [label, source, content, pattern] of cases) {

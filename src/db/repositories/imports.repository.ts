@@ -20,6 +20,9 @@ export interface ImportRow {
   processed_assets: number;
   processed_finding_assets: number;
   processed_evidence: number;
+  findings_created: number;
+  findings_updated: number;
+  findings_unchanged: number;
   asset_tags: string[];
   finding_tags: string[];
   state: ImportState;
@@ -98,6 +101,11 @@ export async function beginAttempt(db: Queryable, id: string): Promise<ImportRow
     [id],
   );
   return rows[0] ?? null;
+}
+
+/** Records the source `auto` resolved to (or an alias's canonical name). */
+export async function setImportSource(db: Queryable, id: string, attempt: number, source: string): Promise<void> {
+  await db.query(`UPDATE imports SET source = $3, last_updated_at = now() WHERE id = $1 AND attempt = $2`, [id, attempt, source]);
 }
 
 /** Records progress; ignored when a newer attempt has taken over. */

@@ -22,6 +22,10 @@ export function importJobView(row: ImportRow, userEmail: string) {
     processed_assets: row.processed_assets,
     processed_finding_assets: row.processed_finding_assets,
     processed_evidence: row.processed_evidence,
+    // Intake's addition: what the import did to the report's findings.
+    findings_created: row.findings_created,
+    findings_updated: row.findings_updated,
+    findings_unchanged: row.findings_unchanged,
     asset_tags: row.asset_tags,
     finding_tags: row.finding_tags,
     created_at: row.created_at.toISOString(),
