@@ -42,13 +42,22 @@ export class XmlReader {
 
   /** The next event, or undefined once the document has ended well-formed. */
   async next(): Promise<XmlEvent | undefined> {
+    return this.index < this.batch.length || (await this.refill()) ? this.batch[this.index++] : undefined;
+  }
+
+  /**
+   * Loads the next batch; false at the end of the document. The loops below take events from the
+   * current batch synchronously and await only here: one await per batch, not per event, which
+   * is most of the difference between tokenizing and parsing speed.
+   */
+  private async refill(): Promise<boolean> {
     while (this.index >= this.batch.length) {
       const result = await this.batches.next();
-      if (result.done) return undefined;
+      if (result.done) return false;
       this.batch = result.value;
       this.index = 0;
     }
-    return this.batch[this.index++];
+    return true;
   }
 
   /** Reads up to the root element and checks its name, so a wrong file fails with a clear text. */
@@ -72,7 +81,8 @@ export class XmlReader {
       await this.skipElement(parent);
       return;
     }
-    for (let event = await this.next(); event !== undefined; event = await this.next()) {
+    while (this.index < this.batch.length || (await this.refill())) {
+      const event = this.batch[this.index++]!;
       if (event.type === 'close' && event.depth === parent.depth) return;
       if (event.type === 'open' && event.depth === parent.depth + 1) yield event;
     }
@@ -89,8 +99,8 @@ export class XmlReader {
     const stack: XmlElement[] = [root];
     let size = ELEMENT_COST;
     while (stack.length > 0) {
-      const event = await this.next();
-      if (event === undefined) break; // unreachable: the tokenizer rejects unclosed elements
+      if (this.index >= this.batch.length && !(await this.refill())) break; // unreachable: unclosed elements are rejected
+      const event = this.batch[this.index++]!;
       const current = stack[stack.length - 1]!;
       if (event.type === 'open') {
         const element = newElement(event);
@@ -116,7 +126,8 @@ export class XmlReader {
 
   /** Reads past the element just opened without keeping anything. */
   async skipElement(open: XmlOpen): Promise<void> {
-    for (let event = await this.next(); event !== undefined; event = await this.next()) {
+    while (this.index < this.batch.length || (await this.refill())) {
+      const event = this.batch[this.index++]!;
       if (event.type === 'close' && event.depth === open.depth) return;
     }
   }
