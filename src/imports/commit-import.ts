@@ -50,7 +50,7 @@ export async function commitImport(pool: Pool, row: ImportRow, attempt: number):
          ) u GROUP BY identity
        ) s ORDER BY s.identity
        ON CONFLICT (client_id, identity) DO UPDATE
-         SET data = assets.data || excluded.data,
+         SET data = jsonb_merge(assets.data, excluded.data),
              tags = ARRAY(SELECT DISTINCT t FROM unnest(assets.tags || excluded.tags) t ORDER BY t),
              updated_at = now()`,
       [id, row.tenant_id, row.client_id, row.asset_tags],
@@ -63,11 +63,11 @@ export async function commitImport(pool: Pool, row: ImportRow, attempt: number):
            FROM staging_findings WHERE import_id = $1 GROUP BY tool_key
        ) s ORDER BY s.tool_key
        ON CONFLICT (report_id, source, tool_key) DO UPDATE
-         SET title = excluded.title, severity = excluded.severity, data = findings.data || excluded.data,
+         SET title = excluded.title, severity = excluded.severity, data = jsonb_merge(findings.data, excluded.data),
              tags = ARRAY(SELECT DISTINCT t FROM unnest(findings.tags || excluded.tags) t ORDER BY t),
              updated_at = now()
          WHERE (findings.title, findings.severity, findings.data, findings.tags)
-               IS DISTINCT FROM (excluded.title, excluded.severity, findings.data || excluded.data,
+               IS DISTINCT FROM (excluded.title, excluded.severity, jsonb_merge(findings.data, excluded.data),
                                  ARRAY(SELECT DISTINCT t FROM unnest(findings.tags || excluded.tags) t ORDER BY t))
        RETURNING id, (xmax = 0) AS created`,
       [id, row.tenant_id, row.client_id, row.report_id, row.source, row.finding_tags],

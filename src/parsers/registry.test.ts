@@ -13,18 +13,21 @@ test('maps each source name to its parser', () => {
 });
 
 test('unknown sources, including object property names, have no parser', () => {
-  for (const source of ['qualys', 'Nessus', '', '__proto__', 'constructor', 'toString']) {
+  for (const source of ['notatool', 'Nessus', '', '__proto__', 'constructor', 'toString']) {
     assert.equal(getParser(source), undefined, source);
   }
 });
 
-test('lists the registered sources', () => {
-  assert.deepEqual(listSources(), ['nessus', 'burp']);
+test('lists the registered sources, and aliases lead to their canonical parser', () => {
+  assert.deepEqual(listSources().slice(0, 2), ['nessus', 'burp']);
+  assert.ok(listSources().includes('owaspzap'));
+  assert.equal(getParser('zap')?.source, 'owaspzap');
+  assert.equal(new Set(listSources()).size, listSources().length, 'no source registered twice');
 });
 
 test('detects the source from the first bytes of a file', () => {
   assert.equal(detectSource(SAMPLE_NESSUS.slice(0, 4096)), 'nessus');
   assert.equal(detectSource(SAMPLE_BURP.slice(0, 4096)), 'burp');
-  assert.equal(detectSource('<?xml version="1.0"?><SCAN value="x"/>'), undefined);
+  assert.equal(detectSource('<?xml version="1.0"?><unknown-report value="x"/>'), undefined);
   assert.equal(detectSource(''), undefined);
 });

@@ -3,11 +3,17 @@
  * one of its aliases. Adding a tool means adding its folder and one line here.
  */
 import type { Parser } from './contract.js';
+import { acunetixParser } from './acunetix/acunetix.parser.js';
 import { burpParser } from './burp/burp.parser.js';
 import { nessusParser } from './nessus/nessus.parser.js';
+import { nexposeParser } from './nexpose/nexpose.parser.js';
+import { nmapParser } from './nmap/nmap.parser.js';
+import { openvasParser } from './openvas/openvas.parser.js';
+import { qualysParser } from './qualys/qualys.parser.js';
+import { zapParser } from './zap/zap.parser.js';
 
 /** Registration order is also the order `auto` tries the parsers' `sniff`. */
-const PARSERS: readonly Parser[] = [nessusParser, burpParser];
+const PARSERS: readonly Parser[] = [nessusParser, burpParser, qualysParser, openvasParser, zapParser, nmapParser, nexposeParser, acunetixParser];
 
 const byName: ReadonlyMap<string, Parser> = new Map(
   PARSERS.flatMap((parser) => [parser.source, ...(parser.aliases ?? [])].map((name) => [name, parser] as const)),

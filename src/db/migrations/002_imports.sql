@@ -137,6 +137,14 @@ CREATE UNLOGGED TABLE staging_evidence (
 );
 CREATE INDEX staging_evidence_idx ON staging_evidence (import_id);
 
--- Merges JSON objects in order (later keys win, earlier keys survive): records of one finding or
--- asset seen several times in a file each contribute what they have.
-CREATE AGGREGATE jsonb_merge_agg(jsonb) (SFUNC = jsonb_concat, STYPE = jsonb, INITCOND = '{}');
+-- Merges two JSON objects: later keys win, earlier keys survive, and members that are objects on
+-- both sides (a finding's `extra`) are merged the same way one level down.
+CREATE FUNCTION jsonb_merge(a jsonb, b jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT a || b || COALESCE(
+    (SELECT jsonb_object_agg(k, (a -> k) || (b -> k)) FROM jsonb_object_keys(b) AS k
+      WHERE jsonb_typeof(a -> k) = 'object' AND jsonb_typeof(b -> k) = 'object'),
+    '{}'::jsonb)
+$$;
+
+-- Records of one finding or asset seen several times in a file each contribute what they have.
+CREATE AGGREGATE jsonb_merge_agg(jsonb) (SFUNC = jsonb_merge, STYPE = jsonb, INITCOND = '{}');
