@@ -8,12 +8,15 @@ import { burpParser } from './burp/burp.parser.js';
 import { nessusParser } from './nessus/nessus.parser.js';
 import { nexposeParser } from './nexpose/nexpose.parser.js';
 import { nmapParser } from './nmap/nmap.parser.js';
+import { offlinecsvParser } from './offlinecsv/offlinecsv.parser.js';
 import { openvasParser } from './openvas/openvas.parser.js';
 import { qualysParser } from './qualys/qualys.parser.js';
 import { zapParser } from './zap/zap.parser.js';
 
 /** Registration order is also the order `auto` tries the parsers' `sniff`. */
-const PARSERS: readonly Parser[] = [nessusParser, burpParser, qualysParser, openvasParser, zapParser, nmapParser, nexposeParser, acunetixParser];
+const PARSERS: readonly Parser[] = [nessusParser, burpParser, qualysParser, openvasParser, zapParser, nmapParser, nexposeParser, acunetixParser,
+  // Last: a CSV header is the least specific signature.
+  offlinecsvParser];
 
 const byName: ReadonlyMap<string, Parser> = new Map(
   PARSERS.flatMap((parser) => [parser.source, ...(parser.aliases ?? [])].map((name) => [name, parser] as const)),
