@@ -117,6 +117,16 @@ export function defineFileImportSuite(name: string, options: SuiteOptions): void
       assert.equal((Object.values(flaw.affected_assets)[0] as any).evidence.length, 3, 'evidence is not duplicated');
     });
 
+    test('concurrent imports into one report merge one at a time: no finding is created twice', async () => {
+      const target = await api.createClientAndReport('Concurrent client');
+      const started = await Promise.all([1, 2, 3].map(() => api.importBytes(target, 'nessus', 'same.nessus', SAMPLE_NESSUS)));
+      const jobs = await Promise.all(started.map((s) => api.waitForImport(s.operationId)));
+      for (const job of jobs) assert.equal(job.status, 'IMPORT COMPLETE', job.error_status);
+      assert.equal(jobs.reduce((sum, job) => sum + job.findings_created, 0), NESSUS_COUNTS.findings);
+      assert.equal((await api.ok<any[]>('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaws`)).length, NESSUS_COUNTS.findings);
+      assert.equal((await api.ok<any[]>('GET', `/api/v1/client/${target.clientId}/assets`)).length, NESSUS_COUNTS.assets);
+    });
+
     test('imports a Burp export, with the tags of the request on findings and assets', async () => {
       const target = await api.createClientAndReport('Burp client');
       const started = await api.importBytes(target, 'burp', 'issues.xml', SAMPLE_BURP, { assets: ['dmz', 'web'], findings: ['q3-pentest'] });

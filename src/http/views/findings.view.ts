@@ -32,6 +32,9 @@ export function flawView(f: FindingRow, affected: AffectedAssetRow[]) {
     recommendations: data.solution ?? '',
     references: (data.references ?? []).join('\n'),
     tags: f.tags,
+    tool_severity: data.toolSeverity ?? null,
+    first_seen: data.firstSeen ?? f.created_at.toISOString(),
+    last_seen: data.lastSeen ?? f.updated_at.toISOString(),
     createdAt: f.created_at.getTime(),
     last_update: f.updated_at.getTime(),
     common_identifiers: {
