@@ -14,6 +14,9 @@ import { nexposeFixtures } from './nexpose/fixtures/nexpose.fixtures.js';
 import { zapFixtures } from './zap/fixtures/zap.fixtures.js';
 import { acunetixFixtures } from './acunetix/fixtures/acunetix.fixtures.js';
 import { nmapFixtures } from './nmap/fixtures/nmap.fixtures.js';
+import { nucleiFixtures } from './nuclei/fixtures/nuclei.fixtures.js';
+import { sarifFixtures } from './sarif/fixtures/sarif.fixtures.js';
+import { niktoFixtures } from './nikto/fixtures/nikto.fixtures.js';
 
 export const allFixtures: ParserFixtures[] = [
   nessusFixtures,
@@ -25,6 +28,9 @@ export const allFixtures: ParserFixtures[] = [
   zapFixtures,
   acunetixFixtures,
   nmapFixtures,
+  nucleiFixtures,
+  sarifFixtures,
+  niktoFixtures,
 ];
 
 /**

@@ -7,14 +7,18 @@ import { acunetixParser } from './acunetix/acunetix.parser.js';
 import { burpParser } from './burp/burp.parser.js';
 import { nessusParser } from './nessus/nessus.parser.js';
 import { nexposeParser } from './nexpose/nexpose.parser.js';
+import { niktoParser } from './nikto/nikto.parser.js';
 import { nmapParser } from './nmap/nmap.parser.js';
+import { nucleiParser } from './nuclei/nuclei.parser.js';
 import { offlinecsvParser } from './offlinecsv/offlinecsv.parser.js';
 import { openvasParser } from './openvas/openvas.parser.js';
 import { qualysParser } from './qualys/qualys.parser.js';
+import { sarifParser } from './sarif/sarif.parser.js';
 import { zapParser } from './zap/zap.parser.js';
 
 /** Registration order is also the order `auto` tries the parsers' `sniff`. */
 const PARSERS: readonly Parser[] = [nessusParser, burpParser, qualysParser, openvasParser, zapParser, nmapParser, nexposeParser, acunetixParser,
+  nucleiParser, sarifParser, niktoParser,
   // Last: a CSV header is the least specific signature.
   offlinecsvParser];
 
