@@ -44,6 +44,10 @@ export interface Config {
   jobRetryLimit: number;
   /** How long the PlexTrac v1 (synchronous) import route waits for the import to end. */
   syncImportTimeoutSeconds: number;
+  /** Largest bulk import request body, in bytes. */
+  bulkMaxBytes: number;
+  /** Lifetime of a bulk import's report URL, from the job's completion. */
+  bulkReportUrlTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +90,9 @@ export function loadConfig(env: Env = process.env): Config {
     jobExpireSeconds: read.int('INTAKE_JOB_EXPIRE_SECONDS', 3600, 30, 24 * 3600),
     jobRetryLimit: read.int('INTAKE_JOB_RETRY_LIMIT', 3, 0, 100),
     syncImportTimeoutSeconds: read.int('INTAKE_SYNC_IMPORT_TIMEOUT_SECONDS', 600, 1, 24 * 3600),
+    bulkMaxBytes: read.int('INTAKE_BULK_MAX_BYTES', 16 * 1024 * 1024, 1024, 1024 ** 3),
+    // S3 presigned URLs live at most 7 days, the spec's lifetime.
+    bulkReportUrlTtlSeconds: read.int('INTAKE_BULK_REPORT_URL_TTL_SECONDS', 7 * 24 * 3600, 1, 7 * 24 * 3600),
   };
   if (!/^https?:\/\/[^/\s]+/.test(config.publicUrl)) {
     problems.push(`INTAKE_PUBLIC_URL: expected an http:// or https:// URL, found "${config.publicUrl}"`);

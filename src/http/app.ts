@@ -16,6 +16,7 @@ import { findingRoutes } from './routes/findings.routes.js';
 import { fileImportRoutes } from './routes/file-imports.routes.js';
 import { localUploadRoutes } from './routes/local-uploads.routes.js';
 import { parserRoutes } from './routes/parsers.routes.js';
+import { bulkImportRoutes } from './routes/bulk-imports.routes.js';
 import { LocalDiskStore } from '../storage/local-disk-store.js';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -51,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => findingRoutes(scope, deps));
   await app.register(async (scope) => fileImportRoutes(scope, deps));
   await app.register(async (scope) => parserRoutes(scope, deps));
+  await app.register(async (scope) => bulkImportRoutes(scope, deps));
   if (deps.store instanceof LocalDiskStore) {
     const store = deps.store;
     await app.register(async (scope) => localUploadRoutes(scope, store));

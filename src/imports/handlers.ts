@@ -2,17 +2,32 @@
  * Binds each job declared in jobs.ts to its handler on a worker's queue connection.
  */
 import type PgBoss from 'pg-boss';
-import { JOBS, type FileImportJob } from './jobs.js';
+import { JOBS, type BulkImportJob, type FileImportJob } from './jobs.js';
 import { runFileImport, type FileImportDeps } from './run-file-import.js';
+import { runBulkImport } from '../bulk/run-bulk-import.js';
 
-export async function registerHandlers(boss: PgBoss, deps: FileImportDeps, concurrency: number): Promise<void> {
-  // Retry-safe: each attempt bumps the import's fencing token, clears what earlier attempts
-  // staged and re-reads the stored file; only the latest attempt can commit, and the commit's
-  // upserts on identity keys make a repeated commit a no-op.
+export interface HandlerDeps extends FileImportDeps {
+  bulkReportUrlTtlSeconds: number;
+}
+
+const WORK_OPTIONS = { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 0.5 } as const;
+
+export async function registerHandlers(boss: PgBoss, deps: HandlerDeps, concurrency: number): Promise<void> {
   for (let i = 0; i < concurrency; i++) {
-    await boss.work<FileImportJob>(JOBS.fileImport, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    // Retry-safe: each attempt bumps the import's fencing token, clears what earlier attempts
+    // staged and re-reads the stored file; only the latest attempt can commit, and the commit's
+    // upserts on identity keys make a repeated commit a no-op.
+    await boss.work<FileImportJob>(JOBS.fileImport, WORK_OPTIONS, async ([job]) => {
       if (!job) return;
       await runFileImport(deps, job.data.importId, { finalAttempt: job.retryCount >= job.retryLimit });
+    });
+    // Retry-safe: each object's outcome is committed with the object itself, and a retry resumes
+    // after the last recorded object, so nothing is created twice.
+    await boss.work<BulkImportJob>(JOBS.bulkImport, WORK_OPTIONS, async ([job]) => {
+      if (!job) return;
+      await runBulkImport({ ...deps, reportUrlTtlSeconds: deps.bulkReportUrlTtlSeconds }, job.data.importId, {
+        finalAttempt: job.retryCount >= job.retryLimit,
+      });
     });
   }
 }

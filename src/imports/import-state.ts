@@ -11,6 +11,14 @@ export const FILE_IMPORT_STATUS: Record<ImportState, string> = {
   failed: 'ERROR',
 };
 
+/** Spec 4 (bulk object imports) status words. */
+export const BULK_IMPORT_STATUS: Record<ImportState, string> = {
+  queued: 'Pending',
+  running: 'InProgress',
+  succeeded: 'Completed',
+  failed: 'Failed',
+};
+
 export function isTerminal(state: ImportState): boolean {
   return state === 'succeeded' || state === 'failed';
 }

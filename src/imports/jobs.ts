@@ -8,9 +8,15 @@ import type { Queryable } from '../db/pool.js';
 export const JOBS = {
   /** Parse one uploaded scanner file into a report. Payload: FileImportJob. */
   fileImport: 'file-import',
+  /** Create the objects of one bulk import request. Payload: BulkImportJob. */
+  bulkImport: 'bulk-import',
 } as const;
 
 export interface FileImportJob {
+  importId: string;
+}
+
+export interface BulkImportJob {
   importId: string;
 }
 

@@ -9,7 +9,11 @@ export async function work(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'intake-worker');
   const runtime = await startRuntime(config, log, { allowEmbedded: false });
-  await registerHandlers(runtime.boss, { pool: runtime.pool, store: runtime.store, log }, config.workerConcurrency);
+  await registerHandlers(
+    runtime.boss,
+    { pool: runtime.pool, store: runtime.store, log, bulkReportUrlTtlSeconds: config.bulkReportUrlTtlSeconds },
+    config.workerConcurrency,
+  );
   log.info({ pid: process.pid, concurrency: config.workerConcurrency }, 'worker ready');
   // Started by `intake serve`: leave when the parent goes, whatever the reason.
   if (process.send) process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));

@@ -1,0 +1,138 @@
+/**
+ * The worker side of a bulk import: validate and create each object, recording its outcome in
+ * the same transaction as the object, then write the CSV report. A retry resumes after the last
+ * recorded object, so no object is created twice and the summary equals a clean run's.
+ */
+import { Readable } from 'node:stream';
+import type { Pool, PoolClient } from '../db/pool.js';
+import { withTransaction } from '../db/pool.js';
+import type { Logger } from '../logging.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { AppError } from '../errors/app-error.js';
+import { beginAttempt, markFailed } from '../db/repositories/imports.repository.js';
+import { StaleAttemptError } from '../imports/commit-import.js';
+import { getObjectKind } from './object-kinds.js';
+import type { ObjectKind } from './object-kind.js';
+import { ObjectInvalid, typeName } from './rules.js';
+import { bulkResultsInOrder, countBulkResults, insertBulkResults, type BulkResult } from './bulk.repository.js';
+import { csvLine } from './csv-cell.js';
+import { requestIdOf } from './bulk-import.service.js';
+
+/** Objects created per transaction: small enough to keep progress moving, large enough to be quick. */
+const BATCH = 50;
+const PREVIEW_CHARS = 200;
+
+export interface BulkImportDeps {
+  pool: Pool;
+  store: ObjectStore;
+  log: Logger;
+  reportUrlTtlSeconds: number;
+}
+
+export async function runBulkImport(deps: BulkImportDeps, importId: string, options: { finalAttempt: boolean }): Promise<void> {
+  const { pool, log } = deps;
+  const row = await beginAttempt(pool, importId);
+  if (!row) return;
+  const attempt = row.attempt;
+  try {
+    const kind = getObjectKind(row.source);
+    if (!kind) throw new AppError('OBJECT_KIND_UNKNOWN', `cannot import objects of kind "${row.source}"`);
+    const objects = await readRequest(deps.store, row.file_location);
+    const done = await countBulkResults(pool, importId);
+    for (let start = done.processed; start < objects.length; start += BATCH) {
+      await withTransaction(pool, async (tx) => {
+        await holdAttempt(tx, importId, attempt);
+        const results: BulkResult[] = [];
+        for (let i = start; i < Math.min(start + BATCH, objects.length); i++) {
+          results.push(await createOne(tx, kind, row.tenant_id, objects[i], i + 1));
+        }
+        await insertBulkResults(tx, importId, results);
+        await tx.query(
+          `UPDATE imports SET processed_objects = processed_objects + $2, created_objects = created_objects + $3,
+                  failed_objects = failed_objects + $4, last_updated_at = now() WHERE id = $1`,
+          [importId, results.length, results.filter((r) => r.status === 'created').length, results.filter((r) => r.status === 'failed').length],
+        );
+      });
+    }
+    const reportKey = `r${importId.replace(/-/g, '')}/import-report.csv`;
+    await deps.store.put(reportKey, Readable.from(reportLines(pool, importId)), { contentType: 'text/csv' });
+    const reportUrl = await deps.store.presignGet(reportKey, { expiresInSeconds: deps.reportUrlTtlSeconds, downloadName: `${requestIdOf(importId)}.csv` });
+    await complete(pool, importId, attempt, reportKey, reportUrl);
+    log.info({ importId, attempt, ...(await countBulkResults(pool, importId)) }, 'bulk import complete');
+  } catch (error) {
+    if (error instanceof StaleAttemptError) return;
+    const deterministic = error instanceof AppError && ['OBJECT_KIND_UNKNOWN', 'OBJECT_NOT_FOUND', 'BULK_BODY_INVALID'].includes(error.code);
+    if (!deterministic && !options.finalAttempt) {
+      log.warn({ importId, attempt, err: error }, 'bulk import attempt failed; the queue will retry it');
+      throw error;
+    }
+    const message = deterministic ? (error as Error).message : `the import job failed after ${attempt} attempts: ${(error as Error).message}`;
+    await markFailed(pool, importId, attempt, message);
+    log.warn({ importId, attempt, message }, 'bulk import failed');
+  }
+}
+
+async function readRequest(store: ObjectStore, key: string): Promise<unknown[]> {
+  // The body was checked and size-limited by the api (INTAKE_BULK_MAX_BYTES): reading it whole is bounded.
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.get(key)) chunks.push(chunk as Buffer);
+  const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  if (!Array.isArray(body)) throw new AppError('BULK_BODY_INVALID', 'the stored request is not a JSON array');
+  return body;
+}
+
+/** Locks the import row for this batch and checks this attempt still owns the job (fencing). */
+async function holdAttempt(tx: PoolClient, importId: string, attempt: number): Promise<void> {
+  const { rows } = await tx.query('SELECT attempt, state FROM imports WHERE id = $1 FOR UPDATE', [importId]);
+  if (rows[0]?.attempt !== attempt || rows[0]?.state !== 'running') throw new StaleAttemptError(importId, attempt);
+}
+
+async function createOne(tx: PoolClient, kind: ObjectKind, tenantId: number, input: unknown, inputIndex: number): Promise<BulkResult> {
+  const inputPreview = previewOf(input);
+  const failed = (failureReason: string): BulkResult => ({ inputIndex, status: 'failed', objectId: null, failureReason, inputPreview });
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return failed(`The object must be a JSON object; found ${typeName(input)}.`);
+  let value: unknown;
+  try {
+    value = kind.validate(input as Record<string, unknown>);
+  } catch (error) {
+    if (error instanceof ObjectInvalid) return failed(error.reason);
+    throw error;
+  }
+  // A savepoint per object: one object's failure must not undo the others in its batch.
+  await tx.query('SAVEPOINT bulk_object');
+  try {
+    const objectId = await kind.create(tx, tenantId, value);
+    await tx.query('RELEASE SAVEPOINT bulk_object');
+    return { inputIndex, status: 'created', objectId, failureReason: null, inputPreview };
+  } catch (error) {
+    await tx.query('ROLLBACK TO SAVEPOINT bulk_object');
+    if (error instanceof ObjectInvalid) return failed(error.reason);
+    // Another request created the same object between our check and our insert.
+    if ((error as { code?: string }).code === '23505') return failed('An object with the same identity already exists.');
+    throw error;
+  }
+}
+
+function previewOf(input: unknown): string {
+  const json = JSON.stringify(input) ?? String(input);
+  return json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS - 3)}...` : json;
+}
+
+async function* reportLines(pool: Pool, importId: string): AsyncGenerator<string> {
+  yield csvLine(['inputIndex', 'status', 'objectId', 'failureReason', 'inputPreview']);
+  for await (const r of bulkResultsInOrder(pool, importId)) {
+    yield csvLine([r.inputIndex, r.status, r.objectId, r.failureReason, r.inputPreview]);
+  }
+}
+
+async function complete(pool: Pool, importId: string, attempt: number, reportKey: string, reportUrl: string): Promise<void> {
+  const { rowCount } = await pool.query(
+    `UPDATE imports SET state = 'succeeded', report_location = $3, report_url = $4, finished_at = now(), last_updated_at = now(),
+            processed_objects = (SELECT count(*) FROM bulk_results WHERE import_id = $1),
+            created_objects = (SELECT count(*) FROM bulk_results WHERE import_id = $1 AND status = 'created'),
+            failed_objects = (SELECT count(*) FROM bulk_results WHERE import_id = $1 AND status = 'failed')
+      WHERE id = $1 AND attempt = $2 AND state = 'running'`,
+    [importId, attempt, reportKey, reportUrl],
+  );
+  if (rowCount !== 1) throw new StaleAttemptError(importId, attempt);
+}

@@ -1,0 +1,208 @@
+/**
+ * Spec 4, bulk object imports, end to end over real HTTP against a real `intake serve` and its
+ * real worker processes. Run once per deployment mode by the bulk.*.test.ts files.
+ */
+import { describe, before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiClient } from './api-client.js';
+import type { IntakeProcess } from './intake-process.js';
+import { sleep } from './ports.js';
+
+export interface BulkSuiteContext {
+  intake: IntakeProcess;
+  tenantId: number;
+  /** A non-admin user of the same tenant, logged in, when the mode can create one. */
+  colleague?: ApiClient;
+}
+
+export interface BulkSuiteOptions {
+  setup: () => Promise<BulkSuiteContext>;
+  teardown: () => Promise<void>;
+  hasColleague: boolean;
+  modeTests?: (context: () => BulkSuiteContext) => void;
+}
+
+/** Polls a request until it is Completed or Failed. */
+export async function waitForRequest(api: ApiClient, requestId: string, timeoutMs = 60_000): Promise<any> {
+  const started = Date.now();
+  for (;;) {
+    const res = await api.request('GET', `/api/v1/request/${requestId}`);
+    assert.equal(res.status, 200, res.text);
+    if (res.body.status === 'Completed' || res.body.status === 'Failed') return res.body;
+    assert.ok(res.headers.get('retry-after'), 'an unfinished request carries Retry-After');
+    if (Date.now() - started > timeoutMs) throw new Error(`request ${requestId} did not finish: ${res.text}`);
+    await sleep(100);
+  }
+}
+
+/** Splits the report into rows of cells (the report quotes cells with commas, quotes or line breaks). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(cell), (cell = '');
+    else if (c === '\n') row.push(cell.replace(/\r$/, '')), rows.push(row), (row = []), (cell = '');
+    else cell += c;
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
+  return rows;
+}
+
+/** 1000 clients: every 10th (from the 4th) has a null name, every 10th (from the 8th) repeats the 1st name. */
+export function mixedClients(prefix: string): { objects: unknown[]; created: number; failed: number } {
+  const objects: unknown[] = [];
+  for (let i = 1; i <= 1000; i++) {
+    if (i % 10 === 4) objects.push({ name: null, poc: 'x' });
+    else if (i % 10 === 8) objects.push({ name: `${prefix} 1` });
+    else objects.push({ name: `${prefix} ${i}`, tags: ['bulk'] });
+  }
+  return { objects, created: 800, failed: 200 };
+}
+
+export function defineBulkImportSuite(name: string, options: BulkSuiteOptions): void {
+  describe(name, () => {
+    let ctx: BulkSuiteContext;
+    let api: ApiClient;
+    before(async () => {
+      ctx = await options.setup();
+      api = ctx.intake.admin;
+    });
+    after(options.teardown);
+    const start = (kind: string, body: unknown, headers: Record<string, string> = {}) =>
+      api.request('POST', `/api/v1/idm/${ctx.tenantId}/${kind}/import`, body, headers);
+
+    test('1000 clients with a known mix of valid and invalid objects: exact summary and a CSV row per input', async () => {
+      const { objects, created, failed } = mixedClients('Bulk Co');
+      const res = await start('clients', objects);
+      assert.equal(res.status, 200, res.text);
+      assert.match(res.body.requestId, /^import-[0-9a-f-]{36}$/);
+      const done = await waitForRequest(api, res.body.requestId);
+      assert.equal(done.status, 'Completed', JSON.stringify(done));
+      assert.deepEqual(done.result.summary, { total: 1000, created, failed });
+
+      const report = await fetch(done.result.reportUrl);
+      assert.equal(report.status, 200);
+      const rows = parseCsv(await report.text());
+      assert.deepEqual(rows[0], ['inputIndex', 'status', 'objectId', 'failureReason', 'inputPreview']);
+      assert.equal(rows.length, 1001);
+      assert.deepEqual(rows[4]!.slice(0, 4), ['4', 'failed', '', "The 'name' field cannot be null."]);
+      assert.equal(rows[8]![1], 'failed');
+      assert.match(rows[8]![3]!, /^A client named 'Bulk Co 1' already exists \(client \d+\)\.$/);
+      assert.equal(rows[1]![1], 'created');
+      assert.match(rows[1]![2]!, /^\d+$/);
+      assert.equal(rows[1]![4], '{"name":"Bulk Co 1","tags":["bulk"]}');
+      assert.equal(rows.slice(1).filter((r) => r[1] === 'created').length, created);
+      const names = (await api.ok<any[]>('GET', '/api/v1/client/list')).map((c) => c.data[1]).filter((n: string) => n.startsWith('Bulk Co '));
+      assert.equal(names.length, created);
+      assert.equal(new Set(names).size, created, 'no client was created twice');
+    });
+
+    test('assets, findings and users kinds create what they say, and report each failure precisely', async () => {
+      const { clientId, reportId } = await api.createClientAndReport('Bulk kinds');
+      const assets = await waitForRequest(api, (await start('assets', [
+        { clientId, asset: 'web01.example.test', tags: ['dmz'] },
+        { clientId, asset: 'WEB01.example.test ' },
+        { clientId: 999999, asset: 'x' },
+        { asset: 'no client' },
+        'not an object',
+      ])).body.requestId);
+      assert.deepEqual(assets.result.summary, { total: 5, created: 1, failed: 4 });
+      const assetRows = parseCsv(await (await fetch(assets.result.reportUrl)).text());
+      assert.match(assetRows[2]![3]!, /already exists/);
+      assert.match(assetRows[3]![3]!, /client 999999, which does not exist/);
+      assert.equal(assetRows[4]![3], "The 'clientId' field is required.");
+      assert.equal(assetRows[5]![3], 'The object must be a JSON object; found a string.');
+
+      const findings = await waitForRequest(api, (await start('findings', [
+        { clientId, reportId, title: 'Open redirect', severity: 'medium', description: '<p onclick="x()">Redirects</p>', affectedAssets: ['web01.example.test'] },
+        { clientId, reportId, title: 'Open  Redirect', severity: 'High' },
+        { clientId, reportId, title: 'Bad severity', severity: 'Severe' },
+      ])).body.requestId);
+      assert.deepEqual(findings.result.summary, { total: 3, created: 1, failed: 2 });
+      const flaws = await api.ok<any[]>('GET', `/api/v1/client/${clientId}/report/${reportId}/flaws`);
+      assert.equal(flaws.length, 1);
+      const flaw = await api.ok('GET', `/api/v1/client/${clientId}/report/${reportId}/flaw/${flaws[0].data[0]}`);
+      assert.equal(flaw.severity, 'Medium');
+      assert.equal(flaw.description, '<p>Redirects</p>');
+      assert.deepEqual(Object.values(flaw.affected_assets).map((a: any) => a.asset), ['web01.example.test']);
+
+      const users = await waitForRequest(api, (await start('users', [
+        { email: 'ana@example.com', name: 'Ana', role: 'analyst' },
+        { email: 'ANA@example.com' },
+        { email: 'not-an-email' },
+        { email: 'admin@example.com' },
+      ])).body.requestId);
+      assert.deepEqual(users.result.summary, { total: 4, created: 1, failed: 3 });
+      const userRows = parseCsv(await (await fetch(users.result.reportUrl)).text());
+      assert.equal(userRows[2]![3], "A user with the email 'ANA@example.com' already exists.");
+      assert.match(userRows[3]![3]!, /must be an email address/);
+    });
+
+    test('bad requests: not an array, empty, 1001 objects, another firm, an unknown kind', async () => {
+      const notArray = await start('clients', { name: 'x' });
+      assert.equal(notArray.status, 400);
+      assert.equal(notArray.body.code, 'BULK_BODY_INVALID');
+      assert.match(notArray.body.message, /JSON array of 1 to 1000 objects; found an object/);
+      assert.equal((await start('clients', [])).status, 400);
+      const tooMany = await start('clients', Array.from({ length: 1001 }, (_, i) => ({ name: `c${i}` })));
+      assert.equal(tooMany.status, 413);
+      assert.match(tooMany.body.message, /at most 1000 objects per request; found 1001/);
+      const otherFirm = await api.request('POST', `/api/v1/idm/${ctx.tenantId + 1000}/clients/import`, [{ name: 'x' }]);
+      assert.equal(otherFirm.status, 404);
+      const unknownKind = await start('widgets', [{ name: 'x' }]);
+      assert.equal(unknownKind.status, 404);
+      assert.match(unknownKind.body.message, /clients, assets, findings, users/);
+      assert.equal((await api.request('GET', '/api/v1/request/import-00000000-0000-0000-0000-000000000000')).status, 404);
+      assert.equal((await api.request('GET', '/api/v1/request/nonsense')).status, 404);
+    });
+
+    test('one active job per user: of two racing requests exactly one passes; the other names the active job', async () => {
+      const bodies = [mixedClients('Race A').objects, mixedClients('Race B').objects];
+      const results = await Promise.all(bodies.map((body) => start('clients', body)));
+      const statuses = results.map((r) => r.status).sort();
+      assert.deepEqual(statuses, [200, 429], results.map((r) => r.text).join(' | '));
+      const winner = results.find((r) => r.status === 200)!;
+      const loser = results.find((r) => r.status === 429)!;
+      assert.equal(loser.body.code, 'BULK_JOB_ACTIVE');
+      assert.ok(loser.body.message.includes(winner.body.requestId), loser.body.message);
+      assert.ok(loser.headers.get('retry-after'));
+      await waitForRequest(api, winner.body.requestId);
+      const next = await start('clients', [{ name: 'After the race' }]);
+      assert.equal(next.status, 200, 'a new job is accepted once the first has ended');
+      await waitForRequest(api, next.body.requestId);
+    });
+
+    test('Idempotency-Key: the same key and body return the same request; another body is 422', async () => {
+      const body = [{ name: 'Idempotent Co' }];
+      const first = await start('clients', body, { 'idempotency-key': 'key-1' });
+      assert.equal(first.status, 200);
+      const again = await start('clients', body, { 'idempotency-key': 'key-1' });
+      assert.equal(again.status, 200);
+      assert.equal(again.body.requestId, first.body.requestId);
+      const other = await start('clients', [{ name: 'Other Co' }], { 'idempotency-key': 'key-1' });
+      assert.equal(other.status, 422);
+      assert.equal(other.body.code, 'IDEMPOTENCY_KEY_REUSED');
+      const done = await waitForRequest(api, first.body.requestId);
+      assert.deepEqual(done.result.summary, { total: 1, created: 1, failed: 0 });
+    });
+
+    if (options.hasColleague) {
+      test("another user's request is invisible to a non-admin colleague", async () => {
+        const res = await start('clients', [{ name: 'Private Co' }]);
+        await waitForRequest(api, res.body.requestId);
+        const seen = await ctx.colleague!.request('GET', `/api/v1/request/${res.body.requestId}`);
+        assert.equal(seen.status, 404);
+      });
+    }
+
+    options.modeTests?.(() => ctx);
+  });
+}
