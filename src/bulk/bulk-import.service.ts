@@ -10,7 +10,7 @@ import type { Pool } from '../db/pool.js';
 import { withTransaction } from '../db/pool.js';
 import { AppError } from '../errors/app-error.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { JOBS, sendInTransaction } from '../imports/jobs.js';
+import { JOBS, queueImport } from '../imports/jobs.js';
 import { getObjectKind, listObjectKinds } from './object-kinds.js';
 import { activeBulkImport, findIdempotencyKey, insertBulkImport, insertIdempotencyKey, type BulkImportRow } from './bulk.repository.js';
 
@@ -56,7 +56,7 @@ export class BulkImportService {
       await withTransaction(this.pool, async (tx) => {
         await insertBulkImport(tx, { id: importId, tenantId: caller.tenantId, userId: caller.userId, kind: kindName, fileLocation: key, fileSize: size, total: objects.length });
         if (idempotencyKey !== undefined) await insertIdempotencyKey(tx, { userId: caller.userId, key: idempotencyKey, requestHash, importId });
-        await sendInTransaction(this.boss, tx, JOBS.bulkImport, { importId });
+        await queueImport(this.boss, tx, JOBS.bulkImport, importId);
       });
     } catch (error) {
       await this.store.delete(key).catch(() => {});

@@ -16,7 +16,6 @@ export interface BulkImportRow {
   created_objects: number;
   failed_objects: number;
   report_location: string | null;
-  report_url: string | null;
   created_at: Date;
   finished_at: Date | null;
 }

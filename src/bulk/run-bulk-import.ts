@@ -11,12 +11,12 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { AppError } from '../errors/app-error.js';
 import { beginAttempt, markFailed } from '../db/repositories/imports.repository.js';
 import { StaleAttemptError } from '../imports/commit-import.js';
+import { startHeartbeat } from '../imports/heartbeat.js';
 import { getObjectKind } from './object-kinds.js';
 import type { ObjectKind } from './object-kind.js';
 import { ObjectInvalid, typeName } from './rules.js';
 import { bulkResultsInOrder, countBulkResults, insertBulkResults, type BulkResult } from './bulk.repository.js';
 import { csvLine } from './csv-cell.js';
-import { requestIdOf } from './bulk-import.service.js';
 
 /** Objects created per transaction: small enough to keep progress moving, large enough to be quick. */
 const BATCH = 50;
@@ -26,7 +26,7 @@ export interface BulkImportDeps {
   pool: Pool;
   store: ObjectStore;
   log: Logger;
-  reportUrlTtlSeconds: number;
+  heartbeatSeconds: number;
 }
 
 export async function runBulkImport(deps: BulkImportDeps, importId: string, options: { finalAttempt: boolean }): Promise<void> {
@@ -34,6 +34,7 @@ export async function runBulkImport(deps: BulkImportDeps, importId: string, opti
   const row = await beginAttempt(pool, importId);
   if (!row) return;
   const attempt = row.attempt;
+  const stopHeartbeat = startHeartbeat(pool, importId, attempt, deps.heartbeatSeconds, log);
   try {
     const kind = getObjectKind(row.source);
     if (!kind) throw new AppError('OBJECT_KIND_UNKNOWN', `cannot import objects of kind "${row.source}"`);
@@ -56,8 +57,7 @@ export async function runBulkImport(deps: BulkImportDeps, importId: string, opti
     }
     const reportKey = `r${importId.replace(/-/g, '')}/import-report.csv`;
     await deps.store.put(reportKey, Readable.from(reportLines(pool, importId)), { contentType: 'text/csv' });
-    const reportUrl = await deps.store.presignGet(reportKey, { expiresInSeconds: deps.reportUrlTtlSeconds, downloadName: `${requestIdOf(importId)}.csv` });
-    await complete(pool, importId, attempt, reportKey, reportUrl);
+    await complete(pool, importId, attempt, reportKey);
     log.info({ importId, attempt, ...(await countBulkResults(pool, importId)) }, 'bulk import complete');
   } catch (error) {
     if (error instanceof StaleAttemptError) return;
@@ -69,6 +69,8 @@ export async function runBulkImport(deps: BulkImportDeps, importId: string, opti
     const message = deterministic ? (error as Error).message : `the import job failed after ${attempt} attempts: ${(error as Error).message}`;
     await markFailed(pool, importId, attempt, message);
     log.warn({ importId, attempt, message }, 'bulk import failed');
+  } finally {
+    stopHeartbeat();
   }
 }
 
@@ -125,14 +127,14 @@ async function* reportLines(pool: Pool, importId: string): AsyncGenerator<string
   }
 }
 
-async function complete(pool: Pool, importId: string, attempt: number, reportKey: string, reportUrl: string): Promise<void> {
+async function complete(pool: Pool, importId: string, attempt: number, reportKey: string): Promise<void> {
   const { rowCount } = await pool.query(
-    `UPDATE imports SET state = 'succeeded', report_location = $3, report_url = $4, finished_at = now(), last_updated_at = now(),
+    `UPDATE imports SET state = 'succeeded', report_location = $3, finished_at = now(), last_updated_at = now(),
             processed_objects = (SELECT count(*) FROM bulk_results WHERE import_id = $1),
             created_objects = (SELECT count(*) FROM bulk_results WHERE import_id = $1 AND status = 'created'),
             failed_objects = (SELECT count(*) FROM bulk_results WHERE import_id = $1 AND status = 'failed')
       WHERE id = $1 AND attempt = $2 AND state = 'running'`,
-    [importId, attempt, reportKey, reportUrl],
+    [importId, attempt, reportKey],
   );
   if (rowCount !== 1) throw new StaleAttemptError(importId, attempt);
 }

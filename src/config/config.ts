@@ -44,6 +44,10 @@ export interface Config {
   jobRetryLimit: number;
   /** How long the PlexTrac v1 (synchronous) import route waits for the import to end. */
   syncImportTimeoutSeconds: number;
+  /** How often a worker stamps the heartbeat of the import it runs. */
+  heartbeatSeconds: number;
+  /** An import whose heartbeat is older than this lost its worker and is handed back to the queue. */
+  stallSeconds: number;
   /** Largest bulk import request body, in bytes. */
   bulkMaxBytes: number;
   /** Lifetime of a bulk import's report URL, from the job's completion. */
@@ -90,10 +94,15 @@ export function loadConfig(env: Env = process.env): Config {
     jobExpireSeconds: read.int('INTAKE_JOB_EXPIRE_SECONDS', 3600, 30, 24 * 3600),
     jobRetryLimit: read.int('INTAKE_JOB_RETRY_LIMIT', 3, 0, 100),
     syncImportTimeoutSeconds: read.int('INTAKE_SYNC_IMPORT_TIMEOUT_SECONDS', 600, 1, 24 * 3600),
+    heartbeatSeconds: read.int('INTAKE_HEARTBEAT_SECONDS', 5, 1, 3600),
+    stallSeconds: read.int('INTAKE_STALL_SECONDS', 60, 2, 24 * 3600),
     bulkMaxBytes: read.int('INTAKE_BULK_MAX_BYTES', 16 * 1024 * 1024, 1024, 1024 ** 3),
     // S3 presigned URLs live at most 7 days, the spec's lifetime.
     bulkReportUrlTtlSeconds: read.int('INTAKE_BULK_REPORT_URL_TTL_SECONDS', 7 * 24 * 3600, 1, 7 * 24 * 3600),
   };
+  if (config.stallSeconds < 2 * config.heartbeatSeconds) {
+    problems.push(`INTAKE_STALL_SECONDS: expected at least twice INTAKE_HEARTBEAT_SECONDS (${config.heartbeatSeconds}), found ${config.stallSeconds}`);
+  }
   if (!/^https?:\/\/[^/\s]+/.test(config.publicUrl)) {
     problems.push(`INTAKE_PUBLIC_URL: expected an http:// or https:// URL, found "${config.publicUrl}"`);
   }

@@ -13,7 +13,7 @@ import { isSafeKey } from '../storage/object-store.js';
 import { AUTO_SOURCE, getParser, listSources } from '../parsers/registry.js';
 import { getClient, getReport } from '../db/repositories/clients.repository.js';
 import { findUploadKey, insertImport, insertUploadKey, type ImportRow } from '../db/repositories/imports.repository.js';
-import { JOBS, sendInTransaction } from './jobs.js';
+import { JOBS, queueImport } from './jobs.js';
 import { parseTags } from './tags.js';
 
 export interface Caller {
@@ -108,7 +108,7 @@ export class FileImportService {
         assetTags: file.tags.assets,
         findingTags: file.tags.findings,
       });
-      await sendInTransaction(this.boss, tx, JOBS.fileImport, { importId: row.id });
+      await queueImport(this.boss, tx, JOBS.fileImport, row.id);
       return row;
     });
   }

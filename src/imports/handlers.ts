@@ -6,9 +6,7 @@ import { JOBS, type BulkImportJob, type FileImportJob } from './jobs.js';
 import { runFileImport, type FileImportDeps } from './run-file-import.js';
 import { runBulkImport } from '../bulk/run-bulk-import.js';
 
-export interface HandlerDeps extends FileImportDeps {
-  bulkReportUrlTtlSeconds: number;
-}
+export type HandlerDeps = FileImportDeps;
 
 const WORK_OPTIONS = { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 0.5 } as const;
 
@@ -25,9 +23,7 @@ export async function registerHandlers(boss: PgBoss, deps: HandlerDeps, concurre
     // after the last recorded object, so nothing is created twice.
     await boss.work<BulkImportJob>(JOBS.bulkImport, WORK_OPTIONS, async ([job]) => {
       if (!job) return;
-      await runBulkImport({ ...deps, reportUrlTtlSeconds: deps.bulkReportUrlTtlSeconds }, job.data.importId, {
-        finalAttempt: job.retryCount >= job.retryLimit,
-      });
+      await runBulkImport(deps, job.data.importId, { finalAttempt: job.retryCount >= job.retryLimit });
     });
   }
 }

@@ -46,6 +46,20 @@ export async function ensureQueues(boss: PgBoss, settings: QueueSettings): Promi
   }
 }
 
+/** The queue that runs imports of a kind (`imports.kind`). */
+export function jobNameForKind(kind: string): string {
+  return kind === 'bulk' ? JOBS.bulkImport : JOBS.fileImport;
+}
+
+/**
+ * Queues the job of an import inside the transaction that created its row, and records the job's
+ * id on the row (the stalled-import reaper needs it).
+ */
+export async function queueImport(boss: PgBoss, tx: Queryable, name: string, importId: string): Promise<void> {
+  const jobId = await sendInTransaction(boss, tx, name, { importId });
+  await tx.query('UPDATE imports SET job_id = $2 WHERE id = $1', [importId, jobId]);
+}
+
 /**
  * Sends a job inside the caller's transaction, so that the row it belongs to and the job are
  * committed together or not at all.

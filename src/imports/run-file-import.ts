@@ -11,6 +11,7 @@ import { ParseError } from '../parsers/parse-error.js';
 import { beginAttempt, markFailed, recordProgress, setImportSource } from '../db/repositories/imports.repository.js';
 import { chooseParser, unrecognisedFileMessage } from './choose-parser.js';
 import { peekHead } from './peek-head.js';
+import { startHeartbeat } from './heartbeat.js';
 import { StagingWriter, clearStaging } from './staging-writer.js';
 import { StaleAttemptError, commitImport } from './commit-import.js';
 
@@ -24,6 +25,7 @@ export interface FileImportDeps {
   pool: Pool;
   store: ObjectStore;
   log: Logger;
+  heartbeatSeconds: number;
 }
 
 export async function runFileImport(deps: FileImportDeps, importId: string, options: { finalAttempt: boolean }): Promise<void> {
@@ -35,6 +37,7 @@ export async function runFileImport(deps: FileImportDeps, importId: string, opti
   }
   const attempt = row.attempt;
   const started = Date.now();
+  const stopHeartbeat = startHeartbeat(pool, importId, attempt, deps.heartbeatSeconds, log);
   try {
     await clearStaging(pool, importId);
     const info = await deps.store.head(row.file_location);
@@ -73,6 +76,8 @@ export async function runFileImport(deps: FileImportDeps, importId: string, opti
     await clearStaging(pool, importId).catch(() => {});
     const marked = await markFailed(pool, importId, attempt, message);
     log.warn({ importId, attempt, marked, message }, 'import failed');
+  } finally {
+    stopHeartbeat();
   }
 }
 

@@ -2,6 +2,7 @@
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../logging.js';
 import { registerHandlers } from '../imports/handlers.js';
+import { startReaper } from '../imports/stalled-imports.js';
 import { startRuntime } from './runtime.js';
 import { onShutdown } from './shutdown.js';
 
@@ -11,11 +12,15 @@ export async function work(): Promise<void> {
   const runtime = await startRuntime(config, log, { allowEmbedded: false });
   await registerHandlers(
     runtime.boss,
-    { pool: runtime.pool, store: runtime.store, log, bulkReportUrlTtlSeconds: config.bulkReportUrlTtlSeconds },
+    { pool: runtime.pool, store: runtime.store, log, heartbeatSeconds: config.heartbeatSeconds },
     config.workerConcurrency,
   );
+  const stopReaper = startReaper(runtime.pool, runtime.boss, { stallSeconds: config.stallSeconds, intervalSeconds: Math.max(1, Math.floor(config.stallSeconds / 4)) }, log);
   log.info({ pid: process.pid, concurrency: config.workerConcurrency }, 'worker ready');
   // Started by `intake serve`: leave when the parent goes, whatever the reason.
   if (process.send) process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
-  onShutdown(log, () => runtime.close());
+  onShutdown(log, async () => {
+    stopReaper();
+    await runtime.close();
+  });
 }

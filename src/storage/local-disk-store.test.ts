@@ -212,3 +212,13 @@ test('puts refused for size never leave a temporary file behind', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a GET URL signed "as of" a past time expires then, however often it is made again', async () => {
+  const now = Date.parse('2026-01-01T12:00:00Z');
+  const store = new LocalDiskStore('/nonexistent', 'http://127.0.0.1:1', 'secret', () => now);
+  const url = new URL(await store.presignGet('cabc/report.csv', { expiresInSeconds: 60, signedAt: new Date(now - 120_000) }));
+  assert.equal(Number(url.searchParams.get('expires')), (now - 120_000) / 1000 + 60);
+  assert.throws(() => store.verify('GET', 'cabc/report.csv', Object.fromEntries(url.searchParams)), { code: 'UPLOAD_URL_EXPIRED' });
+  const fresh = new URL(await store.presignGet('cabc/report.csv', { expiresInSeconds: 60, signedAt: new Date(now - 30_000) }));
+  assert.equal(store.verify('GET', 'cabc/report.csv', Object.fromEntries(fresh.searchParams)).key, 'cabc/report.csv');
+});

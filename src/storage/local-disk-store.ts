@@ -34,8 +34,9 @@ export class LocalDiskStore implements ObjectStore {
     return this.signedUrl({ method: 'PUT', key, expires: this.expiry(options.expiresInSeconds), maxBytes: options.maxBytes });
   }
 
-  async presignGet(key: string, options: { expiresInSeconds: number }): Promise<string> {
-    return this.signedUrl({ method: 'GET', key, expires: this.expiry(options.expiresInSeconds), maxBytes: 0 });
+  async presignGet(key: string, options: { expiresInSeconds: number; signedAt?: Date }): Promise<string> {
+    const from = options.signedAt ? Math.floor(options.signedAt.getTime() / 1000) : Math.floor(this.now() / 1000);
+    return this.signedUrl({ method: 'GET', key, expires: from + options.expiresInSeconds, maxBytes: 0 });
   }
 
   /** Checks a request against its signature; throws a coded AppError when it may not proceed. */

@@ -22,8 +22,11 @@ export interface ObjectInfo {
 export interface ObjectStore {
   /** A URL a client can PUT the object's bytes to, without other credentials, until it expires. */
   presignPut(key: string, options: PresignPutOptions): Promise<string>;
-  /** A URL a client can GET the object from until it expires. */
-  presignGet(key: string, options: { expiresInSeconds: number; downloadName?: string }): Promise<string>;
+  /**
+   * A URL a client can GET the object from until it expires. With `signedAt`, the URL is made as
+   * if signed then: it expires at signedAt + expiresInSeconds however often it is made again.
+   */
+  presignGet(key: string, options: { expiresInSeconds: number; downloadName?: string; signedAt?: Date }): Promise<string>;
   /** Streams `body` into the object (never buffering it whole); fails with OBJECT_TOO_LARGE past maxBytes. */
   put(key: string, body: Readable, options?: { maxBytes?: number; contentType?: string }): Promise<ObjectInfo>;
   /** Size of the object, or null when it does not exist. */

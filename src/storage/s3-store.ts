@@ -68,13 +68,13 @@ export class S3Store implements ObjectStore {
     return getSignedUrl(this.signer, command, { expiresIn: options.expiresInSeconds });
   }
 
-  presignGet(key: string, options: { expiresInSeconds: number; downloadName?: string }): Promise<string> {
+  presignGet(key: string, options: { expiresInSeconds: number; downloadName?: string; signedAt?: Date }): Promise<string> {
     const command = new GetObjectCommand({
       Bucket: this.config.bucket,
       Key: key,
       ResponseContentDisposition: options.downloadName ? `attachment; filename="${options.downloadName}"` : undefined,
     });
-    return getSignedUrl(this.signer, command, { expiresIn: options.expiresInSeconds });
+    return getSignedUrl(this.signer, command, { expiresIn: options.expiresInSeconds, signingDate: options.signedAt });
   }
 
   async put(key: string, body: Readable, options: { maxBytes?: number; contentType?: string } = {}): Promise<ObjectInfo> {

@@ -7,10 +7,7 @@ ALTER TABLE imports
   ADD COLUMN processed_objects integer NOT NULL DEFAULT 0,
   ADD COLUMN created_objects integer NOT NULL DEFAULT 0,
   ADD COLUMN failed_objects integer NOT NULL DEFAULT 0,
-  ADD COLUMN report_location text,
-  -- The presigned GET URL of the report, made once when the job completes, so it expires a fixed
-  -- time after completion whoever reads the status.
-  ADD COLUMN report_url text;
+  ADD COLUMN report_location text;
 
 -- One active bulk job per user, enforced by the database: two racing requests cannot both pass.
 CREATE UNIQUE INDEX imports_one_active_bulk_per_user ON imports (user_id)

@@ -96,7 +96,8 @@ export async function getImport(db: Queryable, id: string): Promise<ImportRow | 
  */
 export async function beginAttempt(db: Queryable, id: string): Promise<ImportRow | null> {
   const { rows } = await db.query(
-    `UPDATE imports SET attempt = attempt + 1, state = 'running', processed_bytes = 0, started_at = now(), last_updated_at = now()
+    `UPDATE imports SET attempt = attempt + 1, state = 'running', processed_bytes = 0, started_at = now(), heartbeat_at = now(),
+            last_updated_at = now()
       WHERE id = $1 AND state IN ('queued', 'running') RETURNING *`,
     [id],
   );

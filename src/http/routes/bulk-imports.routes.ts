@@ -84,7 +84,16 @@ export async function bulkImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
       const allowed = row && (row.user_id === request.caller.userId || (await findUser(deps.pool, request.caller.tenantId, request.caller.userId))?.role === 'ADMIN');
       if (!row || !allowed) throw new AppError('REQUEST_NOT_FOUND', `no request ${requestId}`);
       if (row.state === 'queued' || row.state === 'running') reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
-      return bulkStatusView(row);
+      // Signed as of the completion, so the URL expires a fixed time after it whoever asks when.
+      const reportUrl =
+        row.state === 'succeeded' && row.report_location
+          ? await deps.store.presignGet(row.report_location, {
+              expiresInSeconds: deps.config.bulkReportUrlTtlSeconds,
+              signedAt: row.finished_at ?? new Date(),
+              downloadName: `${requestIdOf(row.id)}.csv`,
+            })
+          : null;
+      return bulkStatusView(row, reportUrl);
     },
   );
 }
