@@ -10,6 +10,10 @@ export interface Caller {
   userId: number;
   tenantId: number;
   email: string;
+  /** The user's role (ADMIN, ANALYST, READ_ONLY…) when known. */
+  role?: string;
+  /** Who acted, as shown in `createdBy`: the user's email, or `API Token - <name>`. */
+  label?: string;
 }
 
 declare module 'fastify' {
@@ -31,6 +35,6 @@ export function authenticate(tokens: TokenSigner) {
     const token = tokenFromHeader(request.headers.authorization);
     if (!token) throw new AppError('AUTH_REQUIRED', 'send the token from /api/v1/authenticate in the authorization header');
     const claims = tokens.verify(token);
-    request.caller = { userId: claims.userId, tenantId: claims.tenantId, email: claims.email };
+    request.caller = { userId: claims.userId, tenantId: claims.tenantId, email: claims.email, label: claims.email };
   };
 }
