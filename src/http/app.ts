@@ -17,6 +17,8 @@ import { fileImportRoutes } from './routes/file-imports.routes.js';
 import { localUploadRoutes } from './routes/local-uploads.routes.js';
 import { parserRoutes } from './routes/parsers.routes.js';
 import { bulkImportRoutes } from './routes/bulk-imports.routes.js';
+import { connectorRoutes } from './routes/connectors.routes.js';
+import { applicationImportRoutes } from './routes/application-imports.routes.js';
 import { LocalDiskStore } from '../storage/local-disk-store.js';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -53,6 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => fileImportRoutes(scope, deps));
   await app.register(async (scope) => parserRoutes(scope, deps));
   await app.register(async (scope) => bulkImportRoutes(scope, deps));
+  await app.register(async (scope) => connectorRoutes(scope, deps));
+  await app.register(async (scope) => applicationImportRoutes(scope, deps));
   if (deps.store instanceof LocalDiskStore) {
     const store = deps.store;
     await app.register(async (scope) => localUploadRoutes(scope, store));

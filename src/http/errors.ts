@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import { statusForCode } from './error-table.js';
 
@@ -12,12 +13,26 @@ interface ErrorView {
   statusCode: number;
   code: string;
   message: string;
+  /** Field-level problems (spec 3's `errors`). */
+  errors?: { field: string; message: string }[];
 }
 
+/** Routes of spec 3 (connector file imports) answer errors in its `validation_error` shape. */
+const SPEC3_PREFIXES = ['/api/application-imports', '/api/applications', '/api/connectors'];
+
 export function describeError(error: unknown): ErrorView {
-  if (error instanceof AppError) return { statusCode: statusForCode(error.code), code: error.code, message: error.message };
+  if (error instanceof AppError) {
+    const errors = error.details?.errors as ErrorView['errors'];
+    return { statusCode: statusForCode(error.code), code: error.code, message: error.message, ...(errors ? { errors } : {}) };
+  }
   const fe = error as FastifyError;
-  if (fe.validation) return { statusCode: 400, code: 'VALIDATION_FAILED', message: `invalid request: ${fe.message}` };
+  if (fe.validation) {
+    const errors = fe.validation.map((v) => ({
+      field: String((v.params as { missingProperty?: string })?.missingProperty ?? v.instancePath.replace(/^\//, '').replace(/\//g, '.')) || (fe.validationContext ?? 'body'),
+      message: `${fe.validationContext ?? 'body'}${v.instancePath} ${v.message ?? 'is invalid'}`,
+    }));
+    return { statusCode: 400, code: 'VALIDATION_FAILED', message: `invalid request: ${fe.message}`, errors };
+  }
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: fe.message };
   if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' || fe.statusCode === 400) {
     return { statusCode: 400, code: 'VALIDATION_FAILED', message: fe.message };
@@ -32,6 +47,18 @@ export function describeError(error: unknown): ErrorView {
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, view: ErrorView): FastifyReply {
   const phrase = STATUS_CODES[view.statusCode] ?? 'Error';
+  if (SPEC3_PREFIXES.some((prefix) => request.url.startsWith(prefix))) {
+    // The correlation id ties the answer to the server log line, for support requests.
+    const correlationId = randomUUID().replace(/-/g, '');
+    request.log.warn({ correlationId, code: view.code, errors: view.errors, reason: view.message }, 'request refused');
+    const isValidation = view.statusCode === 400;
+    return reply.code(view.statusCode).type('application/json').send({
+      error: isValidation ? 'validation_error' : view.code.toLowerCase(),
+      message: view.message,
+      correlationId,
+      errors: view.errors ?? (isValidation ? [{ field: 'request', message: view.message }] : []),
+    });
+  }
   if (request.url.startsWith('/api/')) {
     return reply.code(view.statusCode).type('application/json').send({
       status: 'error',

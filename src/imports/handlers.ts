@@ -2,7 +2,8 @@
  * Binds each job declared in jobs.ts to its handler on a worker's queue connection.
  */
 import type PgBoss from 'pg-boss';
-import { JOBS, type BulkImportJob, type FileImportJob } from './jobs.js';
+import { JOBS, type ApplicationImportJob, type BulkImportJob, type FileImportJob } from './jobs.js';
+import { runApplicationImport } from '../connectors/run-application-import.js';
 import { runFileImport, type FileImportDeps } from './run-file-import.js';
 import { runBulkImport } from '../bulk/run-bulk-import.js';
 
@@ -24,6 +25,12 @@ export async function registerHandlers(boss: PgBoss, deps: HandlerDeps, concurre
     await boss.work<BulkImportJob>(JOBS.bulkImport, WORK_OPTIONS, async ([job]) => {
       if (!job) return;
       await runBulkImport(deps, job.data.importId, { finalAttempt: job.retryCount >= job.retryLimit });
+    });
+    // Retry-safe: an attempt first deletes the rows an earlier attempt loaded, and only the
+    // attempt holding the fencing token can publish the build.
+    await boss.work<ApplicationImportJob>(JOBS.applicationImport, WORK_OPTIONS, async ([job]) => {
+      if (!job) return;
+      await runApplicationImport(deps, job.data.importId, { finalAttempt: job.retryCount >= job.retryLimit });
     });
   }
 }

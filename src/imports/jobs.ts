@@ -10,7 +10,13 @@ export const JOBS = {
   fileImport: 'file-import',
   /** Create the objects of one bulk import request. Payload: BulkImportJob. */
   bulkImport: 'bulk-import',
+  /** Build one application import from its uploaded CSV files. Payload: ApplicationImportJob. */
+  applicationImport: 'application-import',
 } as const;
+
+export interface ApplicationImportJob {
+  importId: string;
+}
 
 export interface FileImportJob {
   importId: string;
@@ -48,7 +54,9 @@ export async function ensureQueues(boss: PgBoss, settings: QueueSettings): Promi
 
 /** The queue that runs imports of a kind (`imports.kind`). */
 export function jobNameForKind(kind: string): string {
-  return kind === 'bulk' ? JOBS.bulkImport : JOBS.fileImport;
+  if (kind === 'bulk') return JOBS.bulkImport;
+  if (kind === 'application') return JOBS.applicationImport;
+  return JOBS.fileImport;
 }
 
 /**

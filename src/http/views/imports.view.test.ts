@@ -68,6 +68,7 @@ describe('importJobView', () => {
       running: 'PROCESSING',
       succeeded: 'IMPORT COMPLETE',
       failed: 'ERROR',
+      canceled: 'ERROR',
     };
     for (const [state, status] of Object.entries(expected) as [ImportState, string][]) {
       assert.equal(importJobView(row({ state }), 'ana@example.com').status, status, state);
