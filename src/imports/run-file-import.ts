@@ -60,8 +60,12 @@ export async function runFileImport(deps: FileImportDeps, importId: string, opti
       throw error;
     }
     await writer.flush();
+    const staged = Date.now();
     const counts = await commitImport(pool, row, attempt);
-    log.info({ importId, attempt, ms: Date.now() - started, records: writer.recordCount, ...counts }, 'import complete');
+    log.info(
+      { importId, attempt, ms: Date.now() - started, stageMs: staged - started, commitMs: Date.now() - staged, records: writer.recordCount, ...counts },
+      'import complete',
+    );
   } catch (error) {
     if (error instanceof StaleAttemptError) {
       log.warn({ importId, attempt }, error.message);
