@@ -38,6 +38,7 @@ export async function runFileImport(deps: FileImportDeps, importId: string, opti
   const attempt = row.attempt;
   const started = Date.now();
   const stopHeartbeat = startHeartbeat(pool, importId, attempt, deps.heartbeatSeconds, log);
+  let writer: StagingWriter | undefined;
   try {
     await clearStaging(pool, importId);
     const info = await deps.store.head(row.file_location);
@@ -50,7 +51,7 @@ export async function runFileImport(deps: FileImportDeps, importId: string, opti
       await setImportSource(pool, importId, attempt, parser.source);
       row.source = parser.source;
     }
-    const writer = new StagingWriter(pool, importId);
+    writer = new StagingWriter(pool, importId);
     try {
       for await (const record of parser.parse(body)) await writer.add(record);
     } catch (error) {
@@ -67,6 +68,8 @@ export async function runFileImport(deps: FileImportDeps, importId: string, opti
       'import complete',
     );
   } catch (error) {
+    // No insert of this attempt may land after its rows are cleared (or a retry has begun).
+    await writer?.settle();
     if (error instanceof StaleAttemptError) {
       log.warn({ importId, attempt }, error.message);
       return;

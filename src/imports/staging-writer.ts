@@ -2,6 +2,11 @@
  * Buffers parsed records and writes them to the staging tables in batches, one multi-row
  * `INSERT … SELECT FROM unnest(…)` per table and batch. Memory is bounded by the batch size and
  * by the bytes of evidence held (evidence bodies can be megabytes each).
+ *
+ * Two things keep the database from being the bottleneck: a finding or asset record identical to
+ * the last one staged under its key is not staged again (a Nessus plugin repeats its whole text on
+ * every host; the merge would only fold the copies back into one), and batches are written while
+ * parsing goes on, with at most MAX_IN_FLIGHT inserts outstanding.
  */
 import { createHash } from 'node:crypto';
 import type { ParsedRecord } from '../parsers/contract.js';
@@ -10,6 +15,9 @@ import type { Queryable } from '../db/pool.js';
 
 const BATCH_ROWS = 1000;
 const BATCH_EVIDENCE_CHARS = 8 * 1024 * 1024;
+const MAX_IN_FLIGHT = 2;
+/** Keys remembered for skipping repeats; past this, new keys are always staged (memory stays bounded). */
+const MAX_REMEMBERED_KEYS = 200_000;
 
 export interface StagedCounts {
   records: number;
@@ -22,8 +30,35 @@ export class StagingWriter {
   private links: { seq: number; findingKey: string; assetKey: string; detail: string }[] = [];
   private evidence: { seq: number; findingKey: string; assetKey: string; label: string; content: string; hash: string }[] = [];
   private evidenceChars = 0;
+  /** Per `kind:key`, a digest of the last record staged under it. */
+  private readonly lastStaged = new Map<string, string>();
+  private readonly inFlight: Promise<void>[] = [];
+  private failure: unknown;
 
   constructor(private readonly db: Queryable, private readonly importId: string) {}
+
+  /** True when this record repeats the last one staged under its key (so it adds nothing). */
+  private repeats(kind: string, key: string, content: string): boolean {
+    const id = `${kind}:${key}`;
+    const digest = createHash('sha1').update(content).digest('base64');
+    if (this.lastStaged.get(id) === digest) return true;
+    if (this.lastStaged.has(id) || this.lastStaged.size < MAX_REMEMBERED_KEYS) this.lastStaged.set(id, digest);
+    return false;
+  }
+
+  /** Starts an insert; waits only when MAX_IN_FLIGHT are already outstanding. */
+  private async write(text: string, values: unknown[]): Promise<void> {
+    this.inFlight.push(
+      this.db.query(text, values).then(
+        () => undefined,
+        (error: unknown) => {
+          this.failure ??= error;
+        },
+      ),
+    );
+    if (this.inFlight.length > MAX_IN_FLIGHT) await this.inFlight.shift();
+    if (this.failure) throw this.failure;
+  }
 
   get recordCount(): number {
     return this.seq;
@@ -32,15 +67,21 @@ export class StagingWriter {
   async add(record: ParsedRecord): Promise<void> {
     const seq = ++this.seq;
     switch (record.kind) {
-      case 'asset':
-        this.assets.push({ seq, identity: withoutNul(record.key), data: toJson(record.data) });
+      case 'asset': {
+        const identity = withoutNul(record.key);
+        const data = toJson(record.data);
+        if (this.repeats('a', identity, data)) break;
+        this.assets.push({ seq, identity, data });
         if (this.assets.length >= BATCH_ROWS) await this.flushAssets();
         break;
+      }
       case 'finding': {
         const { title, severity, ...rest } = record.data;
         if (rest.description !== undefined) rest.description = sanitizeRichText(rest.description);
         if (rest.solution !== undefined) rest.solution = sanitizeRichText(rest.solution);
-        this.findings.push({ seq, key: withoutNul(record.key), title: withoutNul(title), severity, data: toJson(rest) });
+        const row = { seq, key: withoutNul(record.key), title: withoutNul(title), severity, data: toJson(rest) };
+        if (this.repeats('f', row.key, `${row.title}\0${row.severity}\0${row.data}`)) break;
+        this.findings.push(row);
         if (this.findings.length >= BATCH_ROWS) await this.flushFindings();
         break;
       }
@@ -60,17 +101,25 @@ export class StagingWriter {
     }
   }
 
+  /** Waits for outstanding inserts, ignoring their errors: before clearing a failed attempt's rows. */
+  async settle(): Promise<void> {
+    await Promise.all(this.inFlight.splice(0));
+  }
+
+  /** Writes what is buffered and waits for every insert: after it, everything added is staged. */
   async flush(): Promise<void> {
     await this.flushAssets();
     await this.flushFindings();
     await this.flushLinks();
     await this.flushEvidence();
+    await Promise.all(this.inFlight.splice(0));
+    if (this.failure) throw this.failure;
   }
 
   private async flushAssets(): Promise<void> {
     const rows = this.assets.splice(0);
     if (rows.length === 0) return;
-    await this.db.query(
+    await this.write(
       `INSERT INTO staging_assets (import_id, seq, identity, data)
        SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::jsonb[])`,
       [this.importId, rows.map((r) => r.seq), rows.map((r) => r.identity), rows.map((r) => r.data)],
@@ -80,7 +129,7 @@ export class StagingWriter {
   private async flushFindings(): Promise<void> {
     const rows = this.findings.splice(0);
     if (rows.length === 0) return;
-    await this.db.query(
+    await this.write(
       `INSERT INTO staging_findings (import_id, seq, tool_key, title, severity, data)
        SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`,
       [this.importId, rows.map((r) => r.seq), rows.map((r) => r.key), rows.map((r) => r.title), rows.map((r) => r.severity), rows.map((r) => r.data)],
@@ -90,7 +139,7 @@ export class StagingWriter {
   private async flushLinks(): Promise<void> {
     const rows = this.links.splice(0);
     if (rows.length === 0) return;
-    await this.db.query(
+    await this.write(
       `INSERT INTO staging_links (import_id, seq, finding_key, asset_key, detail)
        SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::jsonb[])`,
       [this.importId, rows.map((r) => r.seq), rows.map((r) => r.findingKey), rows.map((r) => r.assetKey), rows.map((r) => r.detail)],
@@ -101,7 +150,7 @@ export class StagingWriter {
     const rows = this.evidence.splice(0);
     this.evidenceChars = 0;
     if (rows.length === 0) return;
-    await this.db.query(
+    await this.write(
       `INSERT INTO staging_evidence (import_id, seq, finding_key, asset_key, label, content, content_hash)
        SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
       [
