@@ -41,6 +41,13 @@ describe('TokenSigner', () => {
     assert.equal(payload.userId, 7);
   });
 
+  test('a role given at issue comes back from verify', () => {
+    const signer = signerAt(T0);
+    const { token } = signer.issue({ ...CLAIMS, role: 'READ_ONLY' });
+    assert.equal(signer.verify(token).role, 'READ_ONLY');
+    assert.equal(decodePart(token.split('.')[1]!).role, 'READ_ONLY');
+  });
+
   test('the token is still valid one second before it expires', () => {
     const { token } = signerAt(T0).issue(CLAIMS);
     assert.equal(signerAt(T0 + 899_000).verify(token).userId, 7);

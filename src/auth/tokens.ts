@@ -9,6 +9,8 @@ export interface TokenClaims {
   userId: number;
   tenantId: number;
   email: string;
+  /** The role when the token was issued. Informative only: requests use the user's current role. */
+  role?: string;
   /** Expiry, seconds since the epoch. */
   exp: number;
 }
@@ -23,7 +25,7 @@ export class TokenSigner {
     // Field names follow PlexTrac's tokens, which some clients decode themselves (tenantId, username, exp).
     const iat = Math.floor(this.now() / 1000);
     const payload = base64url(
-      JSON.stringify({ sub: String(claims.userId), userId: claims.userId, tenantId: claims.tenantId, username: claims.email, iat, exp }),
+      JSON.stringify({ sub: String(claims.userId), userId: claims.userId, tenantId: claims.tenantId, username: claims.email, role: claims.role, iat, exp }),
     );
     const body = `${HEADER}.${payload}`;
     return { token: `${body}.${this.sign(body)}`, expiresAt: new Date(exp * 1000) };
@@ -39,7 +41,7 @@ export class TokenSigner {
     if (header !== HEADER || expected.length !== given.length || !timingSafeEqual(expected, given)) {
       throw new AppError('AUTH_TOKEN_INVALID', 'the token signature is not valid');
     }
-    let claims: { userId?: number; tenantId?: number; username?: string; exp?: number };
+    let claims: { userId?: number; tenantId?: number; username?: string; role?: unknown; exp?: number };
     try {
       claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     } catch (error) {
@@ -49,7 +51,12 @@ export class TokenSigner {
     if (claims.exp * 1000 <= this.now()) {
       throw new AppError('AUTH_TOKEN_EXPIRED', 'the token has expired; authenticate again');
     }
-    return { userId: Number(claims.userId), tenantId: Number(claims.tenantId), email: String(claims.username), exp: claims.exp };
+    if (!Number.isSafeInteger(claims.userId) || !Number.isSafeInteger(claims.tenantId) || typeof claims.username !== 'string') {
+      throw new AppError('AUTH_TOKEN_INVALID', 'the token does not name a user');
+    }
+    const verified: TokenClaims = { userId: Number(claims.userId), tenantId: Number(claims.tenantId), email: String(claims.username), exp: claims.exp };
+    if (typeof claims.role === 'string') verified.role = claims.role;
+    return verified;
   }
 
   private sign(body: string): string {

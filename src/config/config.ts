@@ -34,6 +34,12 @@ export interface Config {
   /** Imports one worker process runs at once. */
   workerConcurrency: number;
   tokenTtlSeconds: number;
+  /** Failed authentications allowed per account, and per client address, in the window. */
+  authFailuresPerAccount: number;
+  authFailuresPerAddress: number;
+  authFailureWindowSeconds: number;
+  /** How long an api process may trust what it read about a user or API token (deactivation, role, revocation). */
+  userCacheSeconds: number;
   uploadMaxBytes: number;
   uploadUrlTtlSeconds: number;
   adminEmail: string | null;
@@ -48,10 +54,18 @@ export interface Config {
   heartbeatSeconds: number;
   /** An import whose heartbeat is older than this lost its worker and is handed back to the queue. */
   stallSeconds: number;
+  /** When set, GET /metrics requires it as a Bearer token. */
+  metricsToken: string | null;
+  /** Whether webhooks may be sent to loopback and private addresses (development, tests). */
+  webhookAllowPrivate: boolean;
+  /** First webhook retry delay; it doubles per attempt. */
+  webhookBackoffSeconds: number;
   /** Largest bulk import request body, in bytes. */
   bulkMaxBytes: number;
   /** Lifetime of a bulk import's report URL, from the job's completion. */
   bulkReportUrlTtlSeconds: number;
+  /** Largest file accepted by POST /api/v1/uploads (images for rich-text fields), in bytes. */
+  imageMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +100,10 @@ export function loadConfig(env: Env = process.env): Config {
     workers: read.int('INTAKE_WORKERS', 1, 0, 64),
     workerConcurrency: read.int('INTAKE_WORKER_CONCURRENCY', 2, 1, 64),
     tokenTtlSeconds: read.int('INTAKE_TOKEN_TTL_SECONDS', 15 * 60, 10, 30 * 24 * 3600),
+    authFailuresPerAccount: read.int('INTAKE_AUTH_FAILURES_PER_ACCOUNT', 10, 1, 10_000),
+    authFailuresPerAddress: read.int('INTAKE_AUTH_FAILURES_PER_ADDRESS', 50, 1, 100_000),
+    authFailureWindowSeconds: read.int('INTAKE_AUTH_FAILURE_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
+    userCacheSeconds: read.int('INTAKE_USER_CACHE_SECONDS', 5, 0, 30),
     uploadMaxBytes: read.int('INTAKE_UPLOAD_MAX_BYTES', 5 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     uploadUrlTtlSeconds: read.int('INTAKE_UPLOAD_URL_TTL_SECONDS', 15 * 60, 1, 7 * 24 * 3600),
     adminEmail: read.optional('INTAKE_ADMIN_EMAIL') ?? null,
@@ -96,9 +114,13 @@ export function loadConfig(env: Env = process.env): Config {
     syncImportTimeoutSeconds: read.int('INTAKE_SYNC_IMPORT_TIMEOUT_SECONDS', 600, 1, 24 * 3600),
     heartbeatSeconds: read.int('INTAKE_HEARTBEAT_SECONDS', 5, 1, 3600),
     stallSeconds: read.int('INTAKE_STALL_SECONDS', 60, 2, 24 * 3600),
+    metricsToken: read.optional('INTAKE_METRICS_TOKEN') ?? null,
+    webhookAllowPrivate: read.bool('INTAKE_WEBHOOK_ALLOW_PRIVATE', false),
+    webhookBackoffSeconds: read.int('INTAKE_WEBHOOK_BACKOFF_SECONDS', 10, 1, 3600),
     bulkMaxBytes: read.int('INTAKE_BULK_MAX_BYTES', 16 * 1024 * 1024, 1024, 1024 ** 3),
     // S3 presigned URLs live at most 7 days, the spec's lifetime.
     bulkReportUrlTtlSeconds: read.int('INTAKE_BULK_REPORT_URL_TTL_SECONDS', 7 * 24 * 3600, 1, 7 * 24 * 3600),
+    imageMaxBytes: read.int('INTAKE_IMAGE_MAX_BYTES', 20 * 1024 * 1024, 1, 1024 ** 3),
   };
   if (config.stallSeconds < 2 * config.heartbeatSeconds) {
     problems.push(`INTAKE_STALL_SECONDS: expected at least twice INTAKE_HEARTBEAT_SECONDS (${config.heartbeatSeconds}), found ${config.stallSeconds}`);

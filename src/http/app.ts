@@ -11,6 +11,10 @@ import type { AppDeps } from './deps.js';
 import { installErrorHandling } from './errors.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { meRoutes } from './routes/me.routes.js';
+import { tenantRoutes } from './routes/tenants.routes.js';
+import { userRoutes } from './routes/users.routes.js';
+import { apiTokenRoutes } from './routes/api-tokens.routes.js';
 import { clientRoutes } from './routes/clients.routes.js';
 import { findingRoutes } from './routes/findings.routes.js';
 import { fileImportRoutes } from './routes/file-imports.routes.js';
@@ -18,7 +22,15 @@ import { localUploadRoutes } from './routes/local-uploads.routes.js';
 import { parserRoutes } from './routes/parsers.routes.js';
 import { bulkImportRoutes } from './routes/bulk-imports.routes.js';
 import { connectorRoutes } from './routes/connectors.routes.js';
+import { importEventRoutes } from './routes/import-events.routes.js';
+import { webhookRoutes } from './routes/webhooks.routes.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
 import { applicationImportRoutes } from './routes/application-imports.routes.js';
+import { uploadRoutes } from './routes/uploads.routes.js';
+import { writeupRoutes } from './routes/writeups.routes.js';
+import { parserActionRoutes } from './routes/parser-actions.routes.js';
+import { assessmentRoutes } from './routes/assessments.routes.js';
+import { dashboardRoutes } from './routes/dashboard.routes.js';
 import { LocalDiskStore } from '../storage/local-disk-store.js';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -30,6 +42,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: true,
   });
   installErrorHandling(app);
+  // Not encapsulated: its latency hook must see every route.
+  await metricsRoutes(app, deps);
 
   await app.register(swagger, {
     openapi: {
@@ -50,13 +64,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => authRoutes(scope, deps));
+  await app.register(async (scope) => meRoutes(scope, deps));
+  await app.register(async (scope) => tenantRoutes(scope, deps));
+  await app.register(async (scope) => userRoutes(scope, deps));
+  await app.register(async (scope) => apiTokenRoutes(scope, deps));
   await app.register(async (scope) => clientRoutes(scope, deps));
   await app.register(async (scope) => findingRoutes(scope, deps));
   await app.register(async (scope) => fileImportRoutes(scope, deps));
   await app.register(async (scope) => parserRoutes(scope, deps));
   await app.register(async (scope) => bulkImportRoutes(scope, deps));
   await app.register(async (scope) => connectorRoutes(scope, deps));
+  await app.register(async (scope) => importEventRoutes(scope, deps));
+  await app.register(async (scope) => webhookRoutes(scope, deps));
   await app.register(async (scope) => applicationImportRoutes(scope, deps));
+  await app.register(async (scope) => uploadRoutes(scope, deps));
+  await app.register(async (scope) => writeupRoutes(scope, deps));
+  await app.register(async (scope) => parserActionRoutes(scope, deps));
+  await app.register(async (scope) => assessmentRoutes(scope, deps));
+  await app.register(async (scope) => dashboardRoutes(scope));
   if (deps.store instanceof LocalDiskStore) {
     const store = deps.store;
     await app.register(async (scope) => localUploadRoutes(scope, store));

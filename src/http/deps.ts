@@ -5,6 +5,7 @@ import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logging.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { TokenSigner } from '../auth/tokens.js';
+import type { ImportEvents } from '../events/import-events.js';
 
 export interface AppDeps {
   config: Config;
@@ -13,6 +14,8 @@ export interface AppDeps {
   store: ObjectStore;
   tokens: TokenSigner;
   log: Logger;
+  /** Notifications of import changes (SSE); without it, SSE streams poll. */
+  events?: ImportEvents;
   /** Answers /healthz: true once everything the api needs is up. */
   isReady?: () => boolean;
 }

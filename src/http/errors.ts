@@ -26,6 +26,10 @@ export function describeError(error: unknown): ErrorView {
     return { statusCode: statusForCode(error.code), code: error.code, message: error.message, ...(errors ? { errors } : {}) };
   }
   const fe = error as FastifyError;
+  // PostgreSQL refuses NUL characters in text and jsonb: the client sent text that cannot be stored.
+  if ((error as { code?: string }).code === '22021' || (error as { code?: string }).code === '22P05') {
+    return { statusCode: 400, code: 'VALIDATION_FAILED', message: 'text values may not contain NUL characters' };
+  }
   if (fe.validation) {
     const errors = fe.validation.map((v) => ({
       field: String((v.params as { missingProperty?: string })?.missingProperty ?? v.instancePath.replace(/^\//, '').replace(/\//g, '.')) || (fe.validationContext ?? 'body'),

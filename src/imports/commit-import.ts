@@ -8,6 +8,7 @@ import { withTransaction } from '../db/pool.js';
 import { AppError } from '../errors/app-error.js';
 import type { ImportRow } from '../db/repositories/imports.repository.js';
 import { clearStaging } from './staging-writer.js';
+import { recordParserActions } from '../db/repositories/parser-actions.repository.js';
 
 export interface ImportCounts {
   findings: number;
@@ -114,6 +115,8 @@ export async function commitImport(pool: Pool, row: ImportRow, attempt: number):
         WHERE id = $1`,
       [id, counts.findings, counts.assets, counts.findingAssets, counts.evidence, changes.created, changes.updated, changes.unchanged],
     );
+    // Every tool id this import met gets a (DEFAULT) parser action row for the tenant.
+    await recordParserActions(db, id, row.tenant_id, row.source);
     await clearStaging(db, id);
     return { ...counts, changes };
   });

@@ -12,7 +12,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { isSafeKey } from '../storage/object-store.js';
 import { AUTO_SOURCE, getParser, listSources } from '../parsers/registry.js';
 import { getClient, getReport } from '../db/repositories/clients.repository.js';
-import { findUploadKey, insertImport, insertUploadKey, type ImportRow } from '../db/repositories/imports.repository.js';
+import { claimUploadKey, findUploadKey, insertImport, insertUploadKey, type ImportRow } from '../db/repositories/imports.repository.js';
 import { JOBS, queueImport } from './jobs.js';
 import { parseTags } from './tags.js';
 
@@ -45,7 +45,9 @@ export class FileImportService {
   async issueUploadUrl(caller: Caller, fileName: string): Promise<{ key: string; url: string }> {
     const key = `${newUploadId()}/${safeFileName(fileName)}`;
     const expiresAt = new Date(Date.now() + this.settings.uploadUrlTtlSeconds * 1000);
-    await insertUploadKey(this.pool, { key, tenantId: caller.tenantId, userId: caller.userId, fileName, maxBytes: this.settings.uploadMaxBytes, expiresAt });
+    // The name is kept as data (without control characters, which the database cannot hold).
+    const storedName = fileName.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255) || 'upload';
+    await insertUploadKey(this.pool, { key, tenantId: caller.tenantId, userId: caller.userId, fileName: storedName, maxBytes: this.settings.uploadMaxBytes, expiresAt });
     const url = await this.store.presignPut(key, { expiresInSeconds: this.settings.uploadUrlTtlSeconds, maxBytes: this.settings.uploadMaxBytes });
     return { key, url };
   }
@@ -68,7 +70,8 @@ export class FileImportService {
       throw new AppError('OBJECT_TOO_LARGE', `the upload is ${info.size} bytes, over the limit of ${upload.max_bytes}`);
     }
     const fileName = (typeof body.fileName === 'string' && body.fileName.trim()) || upload.file_name;
-    return this.queue(caller, target, { key: body.key, fileName, size: info.size, tags, useParserActions: body.useParserActions === true || body.useParserActions === 'true' });
+    const useParserActions = body.useParserActions === true || body.useParserActions === 'true';
+    return this.queue(caller, target, { key: body.key, fileName, size: info.size, tags, useParserActions, presigned: true });
   }
 
   /** The deprecated importAsync route: stream the multipart file to storage, then queue as above. */
@@ -90,11 +93,12 @@ export class FileImportService {
   private async queue(
     caller: Caller,
     target: ImportTarget,
-    file: { key: string; fileName: string; size: number; tags: { assets: string[]; findings: string[] }; useParserActions: boolean },
+    file: { key: string; fileName: string; size: number; tags: { assets: string[]; findings: string[] }; useParserActions: boolean; presigned?: boolean },
   ): Promise<ImportRow> {
     return withTransaction(this.pool, async (tx) => {
+      const id = randomUUID();
       const row = await insertImport(tx, {
-        id: randomUUID(),
+        id,
         tenantId: caller.tenantId,
         userId: caller.userId,
         clientId: target.clientId,
@@ -108,6 +112,10 @@ export class FileImportService {
         assetTags: file.tags.assets,
         findingTags: file.tags.findings,
       });
+      // A presigned key starts one import only: a replayed request must not import the file again.
+      if (file.presigned && !(await claimUploadKey(tx, file.key, id))) {
+        throw new AppError('UPLOAD_KEY_USED', `the upload "${file.key}" was already imported; upload the file again to import it again`);
+      }
       await queueImport(this.boss, tx, JOBS.fileImport, row.id);
       return row;
     });

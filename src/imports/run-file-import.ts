@@ -14,6 +14,7 @@ import { peekHead } from './peek-head.js';
 import { startHeartbeat } from './heartbeat.js';
 import { StagingWriter, clearStaging } from './staging-writer.js';
 import { StaleAttemptError, commitImport } from './commit-import.js';
+import { applyParserActions, loadParserActionRules } from './parser-actions.js';
 
 const PROGRESS_INTERVAL_MS = 1000;
 /** How much of a file is read to recognise its format. */
@@ -52,8 +53,12 @@ export async function runFileImport(deps: FileImportDeps, importId: string, opti
       row.source = parser.source;
     }
     writer = new StagingWriter(pool, importId);
+    // Parser actions (IGNORE, LINK, severity) are loaded once, for the source actually parsed.
+    const records = row.parser_actions_enabled
+      ? applyParserActions(parser.parse(body), await loadParserActionRules(pool, row.tenant_id, row.source))
+      : parser.parse(body);
     try {
-      for await (const record of parser.parse(body)) await writer.add(record);
+      for await (const record of records) await writer.add(record);
     } catch (error) {
       if (error instanceof ParseError && !recognised) {
         throw new AppError('PARSE_ERROR', unrecognisedFileMessage(parser, head, error.message), { cause: error });

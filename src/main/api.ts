@@ -7,6 +7,7 @@ import { ensureAdmin } from '../auth/auth.service.js';
 import { startRuntime } from './runtime.js';
 import { WorkerChildren } from './worker-children.js';
 import { onShutdown } from './shutdown.js';
+import { ImportEvents } from '../events/import-events.js';
 
 export async function serve(): Promise<void> {
   const config = loadConfig();
@@ -15,7 +16,9 @@ export async function serve(): Promise<void> {
   await ensureAdmin(runtime.pool, log, { email: config.adminEmail, password: config.adminPassword });
 
   const tokens = new TokenSigner(runtime.secrets.tokens, config.tokenTtlSeconds);
-  const app = await buildApp({ config, pool: runtime.pool, boss: runtime.boss, store: runtime.store, tokens, log });
+  const events = new ImportEvents(runtime.databaseUrl, log);
+  await events.start();
+  const app = await buildApp({ config, pool: runtime.pool, boss: runtime.boss, store: runtime.store, tokens, log, events });
 
   // Workers reach the same database: the embedded one's URL is handed down to them.
   const workers = new WorkerChildren({ ...process.env, DATABASE_URL: runtime.databaseUrl, INTAKE_DATA_DIR: config.dataDir }, log);
@@ -26,6 +29,7 @@ export async function serve(): Promise<void> {
 
   onShutdown(log, async () => {
     await app.close();
+    await events.stop();
     await workers.stop();
     await runtime.close();
   });

@@ -3,6 +3,7 @@ import { loadConfig } from '../config/config.js';
 import { createLogger } from '../logging.js';
 import { registerHandlers } from '../imports/handlers.js';
 import { startReaper } from '../imports/stalled-imports.js';
+import { startDispatcher } from '../webhooks/dispatcher.js';
 import { startRuntime } from './runtime.js';
 import { onShutdown } from './shutdown.js';
 
@@ -16,11 +17,13 @@ export async function work(): Promise<void> {
     config.workerConcurrency,
   );
   const stopReaper = startReaper(runtime.pool, runtime.boss, { stallSeconds: config.stallSeconds, intervalSeconds: Math.max(1, Math.floor(config.stallSeconds / 4)) }, log);
+  const stopDispatcher = startDispatcher(runtime.pool, { intervalMs: 1000, allowPrivate: config.webhookAllowPrivate, backoffSeconds: config.webhookBackoffSeconds }, log);
   log.info({ pid: process.pid, concurrency: config.workerConcurrency }, 'worker ready');
   // Started by `intake serve`: leave when the parent goes, whatever the reason.
   if (process.send) process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
   onShutdown(log, async () => {
     stopReaper();
+    stopDispatcher();
     await runtime.close();
   });
 }

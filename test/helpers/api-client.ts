@@ -62,11 +62,18 @@ export class ApiClient {
   }
 
   /** Steps 1–3 of spec 1. Returns the preuploaded-import response body. */
-  async importBytes(target: { clientId: number; reportId: number }, source: string, fileName: string, bytes: Buffer | string, tags = { assets: [] as string[], findings: [] as string[] }) {
+  async importBytes(
+    target: { clientId: number; reportId: number },
+    source: string,
+    fileName: string,
+    bytes: Buffer | string,
+    tags = { assets: [] as string[], findings: [] as string[] },
+    options: { useParserActions?: boolean } = {},
+  ) {
     const { key } = await this.upload(fileName, bytes);
     return this.ok('POST', `/api/v2/client/${target.clientId}/report/${target.reportId}/preuploaded-import/${source}`, {
       tags: JSON.stringify(tags),
-      useParserActions: false,
+      useParserActions: options.useParserActions ?? false,
       key,
       fileName,
     });

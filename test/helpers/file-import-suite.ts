@@ -270,6 +270,12 @@ export function defineFileImportSuite(name: string, options: SuiteOptions): void
         assert.equal(presignNoName.status, 400);
 
         assert.equal((await api.ok<any[]>('GET', '/api/v2/my-imports')).length, before, 'no import was queued');
+
+        const first = await api.request('POST', `${base}/nessus`, { key, fileName: 'x.nessus' });
+        assert.equal(first.status, 200);
+        const replay = await api.request('POST', `${base}/nessus`, { key, fileName: 'x.nessus' });
+        assert.equal(replay.status, 409, 'a key starts one import only');
+        assert.equal(replay.body.code, 'UPLOAD_KEY_USED');
       });
 
       if (options.hasOtherTenant) test("another tenant's keys, clients, reports and imports look absent", async () => {

@@ -9,9 +9,10 @@ import { sanitizeRichText } from '../../imports/rich-text.js';
 import type { ObjectKind } from '../object-kind.js';
 import { ObjectInvalid, oneOf, optionalString, optionalStringList, requiredId, requiredString } from '../rules.js';
 import { mustClient, mustReport } from './references.js';
+import { MANUAL_SOURCE, manualFindingKey } from '../../domain/manual-finding.js';
 
 const SEVERITIES: readonly Severity[] = ['Critical', 'High', 'Medium', 'Low', 'Informational'];
-export const MANUAL_SOURCE = 'manual';
+export { MANUAL_SOURCE };
 
 interface FindingInput {
   clientId: number;
@@ -35,7 +36,7 @@ export const findingsKind: ObjectKind<FindingInput> = {
       clientId: requiredId(fields, 'clientId'),
       reportId: requiredId(fields, 'reportId'),
       title,
-      key: title.normalize('NFKC').replace(/\s+/g, ' ').toLowerCase(),
+      key: manualFindingKey(title),
       severity: oneOf(fields, 'severity', SEVERITIES),
       tags: optionalStringList(fields, 'tags'),
       affectedAssets: optionalStringList(fields, 'affectedAssets'),

@@ -156,6 +156,12 @@ export async function findUploadKey(db: Queryable, tenantId: number, userId: num
   return rows[0] ?? null;
 }
 
+/** Marks the key used by `importId`; false when an earlier import used it already. */
+export async function claimUploadKey(db: Queryable, key: string, importId: string): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE upload_keys SET used_at = now(), used_by_import = $2 WHERE key = $1 AND used_at IS NULL', [key, importId]);
+  return rowCount === 1;
+}
+
 export async function findUploadKeyAnyOwner(db: Queryable, key: string): Promise<UploadKeyRow | null> {
   const { rows } = await db.query('SELECT * FROM upload_keys WHERE key = $1', [key]);
   return rows[0] ?? null;

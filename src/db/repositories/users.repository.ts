@@ -6,6 +6,14 @@ export interface UserRow {
   email: string;
   password_hash: string;
   role: string;
+  name: string | null;
+  is_active: boolean;
+  is_instance_admin: boolean;
+  mfa_enabled: boolean;
+  mfa_secret: string | null;
+  mfa_pending_secret: string | null;
+  mfa_last_step: number | null;
+  created_at: Date;
 }
 
 export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | null> {
@@ -20,11 +28,11 @@ export async function findUser(db: Queryable, tenantId: number, userId: number):
 
 export async function createUser(
   db: Queryable,
-  user: { tenantId: number; email: string; passwordHash: string; role: string },
+  user: { tenantId: number; email: string; passwordHash: string; role: string; name?: string | null; isInstanceAdmin?: boolean },
 ): Promise<UserRow> {
   const { rows } = await db.query(
-    'INSERT INTO users (tenant_id, email, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING *',
-    [user.tenantId, user.email, user.passwordHash, user.role],
+    'INSERT INTO users (tenant_id, email, password_hash, role, name, is_instance_admin) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
+    [user.tenantId, user.email, user.passwordHash, user.role, user.name ?? null, user.isInstanceAdmin ?? false],
   );
   return rows[0];
 }

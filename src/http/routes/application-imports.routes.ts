@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../../errors/app-error.js';
-import { authenticate } from '../auth.js';
+import { authenticate, requireWrite } from '../auth.js';
 import { Security } from '../schemas/common.js';
+import { NoBody } from '../schemas/people.schemas.js';
 import { ApplicationImportService, validationError, type UploadPart } from '../../connectors/application-import.service.js';
 import { getApplicationImport, listApplicationImports, listImportFiles, requestCancel } from '../../db/repositories/application-imports.repository.js';
 import { isUuid } from '../../db/repositories/connectors.repository.js';
@@ -18,7 +19,7 @@ const PAGE_SIZE = 50;
 
 export async function applicationImportRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const service = new ApplicationImportService(deps.pool, deps.boss, deps.store, deps.config.uploadMaxBytes);
-  app.addHook('preHandler', authenticate(deps.tokens));
+  app.addHook('preHandler', authenticate(deps));
   const callerOf = (request: { caller: { tenantId: number; userId: number; email: string; label?: string } }) => ({
     tenantId: request.caller.tenantId,
     userId: request.caller.userId,
@@ -33,6 +34,7 @@ export async function applicationImportRoutes(app: FastifyInstance, deps: AppDep
   app.post<{ Querystring: { applicationId?: string } }>(
     '/api/application-imports/upload',
     {
+      preHandler: requireWrite,
       schema: {
         tags: ['connector imports'],
         summary: 'Upload one CSV file per file group (fields keyed by file group GUID) and stage an import',
@@ -58,6 +60,7 @@ export async function applicationImportRoutes(app: FastifyInstance, deps: AppDep
   app.post<{ Body: { applicationId?: unknown } }>(
     '/api/application-imports/stage',
     {
+      preHandler: requireWrite,
       schema: {
         tags: ['connector imports'],
         summary: "Stage a new import from the files of the application's latest upload",
@@ -106,11 +109,13 @@ export async function applicationImportRoutes(app: FastifyInstance, deps: AppDep
   app.post<{ Params: Static<typeof IdParams> }>(
     '/api/application-imports/:id/cancel',
     {
+      preHandler: requireWrite,
       schema: {
         tags: ['connector imports'],
         summary: 'Cancel a Pending or Running import (Canceling, then Canceled)',
         security: Security,
         params: IdParams,
+        body: NoBody,
         response: { 200: Loose, ...errors(401, 404, 409) },
       },
     },

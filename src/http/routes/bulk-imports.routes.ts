@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../../errors/app-error.js';
-import { authenticate } from '../auth.js';
+import { authenticate, requireAdmin, requireWrite } from '../auth.js';
 import { IdParam, Security, withErrors } from '../schemas/common.js';
 import { BulkImportService, MAX_OBJECTS, importIdOf, requestIdOf } from '../../bulk/bulk-import.service.js';
 import { getBulkImport } from '../../bulk/bulk.repository.js';
@@ -35,12 +35,14 @@ const RETRY_AFTER_SECONDS = 5;
 
 export async function bulkImportRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const service = new BulkImportService(deps.pool, deps.boss, deps.store);
-  app.addHook('preHandler', authenticate(deps.tokens));
+  app.addHook('preHandler', authenticate(deps));
 
   app.post<{ Params: Static<typeof StartParams>; Headers: { 'idempotency-key'?: string } }>(
     '/api/v1/idm/:firmId/:objects/import',
     {
       bodyLimit: deps.config.bulkMaxBytes,
+      // Creating users is managing the tenant's people: admins only.
+      preHandler: [requireWrite, (request, reply) => ((request.params as { objects: string }).objects.toLowerCase() === 'users' ? requireAdmin(request, reply) : Promise.resolve())],
       schema: {
         tags: ['bulk imports'],
         summary: `Queue the creation of 1 to ${MAX_OBJECTS} objects (${listObjectKinds().join(', ')})`,

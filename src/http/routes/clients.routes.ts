@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { AppError } from '../../errors/app-error.js';
 import { createClient, createReport, getClient, getReport, listClients, listReports } from '../../db/repositories/clients.repository.js';
 import { ClientParams, ReportParams, Security, withErrors } from '../schemas/common.js';
-import { authenticate } from '../auth.js';
+import { authenticate, requireWrite } from '../auth.js';
 import { clientView, reportRowView, reportView } from '../views/clients.view.js';
 
 const Loose = Type.Record(Type.String(), Type.Unknown());
@@ -17,11 +17,12 @@ const ReportCreate = Type.Object(
 const ListRow = Type.Object({ id: Type.Union([Type.String(), Type.Integer()]), doc_id: Type.Array(Type.Integer()), data: Type.Array(Type.Unknown()) });
 
 export async function clientRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.addHook('preHandler', authenticate(deps.tokens));
+  app.addHook('preHandler', authenticate(deps));
 
   app.post<{ Body: Static<typeof ClientCreate> }>(
     '/api/v1/client/create',
     {
+      preHandler: requireWrite,
       schema: {
         tags: ['clients'],
         security: Security,
@@ -50,6 +51,7 @@ export async function clientRoutes(app: FastifyInstance, deps: AppDeps): Promise
   app.post<{ Params: Static<typeof ClientParams>; Body: Static<typeof ReportCreate> }>(
     '/api/v1/client/:clientId/report/create',
     {
+      preHandler: requireWrite,
       schema: {
         tags: ['reports'],
         security: Security,

@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../../errors/app-error.js';
-import { authenticate } from '../auth.js';
+import { authenticate, requireWrite } from '../auth.js';
 import { withTransaction } from '../../db/pool.js';
 import { Security } from '../schemas/common.js';
+import { NoBody } from '../schemas/people.schemas.js';
 import { COLUMN_TYPES } from '../../connectors/model.js';
 import { archiveApplication, getApplication, getConnector, insertApplication, insertConnector, isUuid, listApplications, listConnectors } from '../../db/repositories/connectors.repository.js';
 import { listApplicationRecords } from '../../db/repositories/application-records.repository.js';
@@ -39,7 +40,7 @@ const IdParams = Type.Object({ id: Type.String() });
 const PageQuery = Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1 })) });
 
 export async function connectorRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.addHook('preHandler', authenticate(deps.tokens));
+  app.addHook('preHandler', authenticate(deps));
 
   app.get('/api/connectors', { schema: { tags: ['connector imports'], security: Security, response: { 200: Type.Array(Loose), ...errors(401) } } }, async (request) =>
     (await listConnectors(deps.pool, request.caller.tenantId)).map(connectorView),
@@ -47,7 +48,9 @@ export async function connectorRoutes(app: FastifyInstance, deps: AppDeps): Prom
 
   app.post<{ Body: Static<typeof ConnectorInput> }>(
     '/api/connectors',
-    { schema: { tags: ['connector imports'], summary: 'Define a connector and its file groups (CSV schemas)', security: Security, body: ConnectorInput, response: { 201: Loose, ...errors(400, 401) } } },
+    {
+      preHandler: requireWrite,
+      schema: { tags: ['connector imports'], summary: 'Define a connector and its file groups (CSV schemas)', security: Security, body: ConnectorInput, response: { 201: Loose, ...errors(400, 401) } } },
     async (request, reply) => {
       const { name, kind = 'file', fileGroups = [] } = request.body;
       const problems = fileGroups.flatMap((g, i) => {
@@ -85,7 +88,9 @@ export async function connectorRoutes(app: FastifyInstance, deps: AppDeps): Prom
 
   app.post<{ Body: Static<typeof ApplicationInput> }>(
     '/api/applications',
-    { schema: { tags: ['connector imports'], security: Security, body: ApplicationInput, response: { 201: Loose, ...errors(400, 401) } } },
+    {
+      preHandler: requireWrite,
+      schema: { tags: ['connector imports'], security: Security, body: ApplicationInput, response: { 201: Loose, ...errors(400, 401) } } },
     async (request, reply) => {
       const { name, connectorId } = request.body;
       const connector = isUuid(connectorId) ? await getConnector(deps.pool, request.caller.tenantId, connectorId) : null;
@@ -107,7 +112,9 @@ export async function connectorRoutes(app: FastifyInstance, deps: AppDeps): Prom
 
   app.post<{ Params: Static<typeof IdParams> }>(
     '/api/applications/:id/archive',
-    { schema: { tags: ['connector imports'], security: Security, params: IdParams, response: { 200: Loose, ...errors(401, 404) } } },
+    {
+      preHandler: requireWrite,
+      schema: { tags: ['connector imports'], security: Security, params: IdParams, body: NoBody, response: { 200: Loose, ...errors(401, 404) } } },
     async (request) => {
       const archived = await archiveApplication(deps.pool, request.caller.tenantId, request.params.id);
       if (!archived) throw new AppError('NOT_FOUND', `application ${request.params.id} not found`);

@@ -10,7 +10,7 @@ import { FileImportService } from '../../imports/file-import.service.js';
 import { getImport, getImportForUser, listRecentImports } from '../../db/repositories/imports.repository.js';
 import { isTerminal } from '../../imports/import-state.js';
 import { IdParam, Security, withErrors } from '../schemas/common.js';
-import { authenticate } from '../auth.js';
+import { authenticate, requireWrite } from '../auth.js';
 import { importJobView, myImportView } from '../views/imports.view.js';
 import { ImportJob, MyImport } from '../schemas/imports.schemas.js';
 
@@ -69,11 +69,12 @@ export async function fileImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
     uploadMaxBytes: deps.config.uploadMaxBytes,
     uploadUrlTtlSeconds: deps.config.uploadUrlTtlSeconds,
   });
-  app.addHook('preHandler', authenticate(deps.tokens));
+  app.addHook('preHandler', authenticate(deps));
 
   app.post<{ Body: Static<typeof PresignBody> }>(
     '/api/v2/presigned-url',
     {
+      preHandler: requireWrite,
       schema: {
         tags: ['file imports'],
         summary: 'Step 1: a key and a URL to PUT the file to',
@@ -88,6 +89,7 @@ export async function fileImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
   app.post<{ Params: Static<typeof ImportParams>; Body: Static<typeof PreuploadedBody> }>(
     '/api/v2/client/:clientId/report/:reportId/preuploaded-import/:source',
     {
+      preHandler: requireWrite,
       schema: {
         tags: ['file imports'],
         summary: 'Step 3: queue the import of an uploaded file',
@@ -106,6 +108,7 @@ export async function fileImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
   app.post<{ Params: Static<typeof ImportParams> }>(
     '/api/v2/client/:clientId/report/:reportId/importAsync/:source',
     {
+      preHandler: requireWrite,
       schema: {
         tags: ['file imports'],
         summary: 'Deprecated: multipart upload (field `file`); use presigned-url + preuploaded-import',
@@ -128,6 +131,7 @@ export async function fileImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
   app.post<{ Params: Static<typeof ImportParams> }>(
     '/api/v1/client/:clientId/report/:reportId/import/:source',
     {
+      preHandler: requireWrite,
       schema: {
         tags: ['file imports'],
         summary: 'PlexTrac v1 import: multipart upload (field `file`), answered when the import has ended',

@@ -15,7 +15,7 @@ const ParserInfo = Type.Object({
 });
 
 export async function parserRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.addHook('preHandler', authenticate(deps.tokens));
+  app.addHook('preHandler', authenticate(deps));
   app.get(
     '/api/v2/parsers',
     {

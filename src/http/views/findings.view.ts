@@ -2,8 +2,18 @@
 import type { AffectedAssetRow, AssetRow, FindingRow } from '../../db/repositories/findings.repository.js';
 import type { FindingData as ParsedFindingData } from '../../parsers/contract.js';
 
-/** What a finding row's `data` holds: the parser's FindingData without the columns of its own. */
-type FindingData = Omit<ParsedFindingData, 'title' | 'severity'>;
+/**
+ * What a finding row's `data` holds: the parser's FindingData without the columns of its own,
+ * plus what API clients set on manual or edited findings (flaw-input.ts).
+ */
+type FindingData = Omit<ParsedFindingData, 'title' | 'severity'> & {
+  fields?: Record<string, unknown>;
+  risk_score?: Record<string, unknown>;
+  subStatus?: string;
+  assignedTo?: string;
+  visibility?: string;
+  calculated_severity?: boolean;
+};
 
 /** A row of GET …/flaws: PlexTrac's positional `data` array. */
 export function flawRowView(f: FindingRow) {
@@ -25,7 +35,10 @@ export function flawView(f: FindingRow, affected: AffectedAssetRow[]) {
     title: f.title,
     severity: f.severity,
     status: f.status,
-    visibility: 'published',
+    visibility: data.visibility ?? 'published',
+    ...(data.subStatus !== undefined ? { subStatus: data.subStatus } : {}),
+    ...(data.assignedTo !== undefined ? { assignedTo: data.assignedTo } : {}),
+    ...(data.calculated_severity !== undefined ? { calculated_severity: data.calculated_severity } : {}),
     source: f.source,
     source_id: f.tool_key,
     description: data.description ?? '',
@@ -41,11 +54,15 @@ export function flawView(f: FindingRow, affected: AffectedAssetRow[]) {
       CVE: (data.cves ?? []).map(cveView),
       CWE: (data.cwes ?? []).map(cweView),
     },
-    risk_score: {
+    risk_score: data.risk_score ?? {
       CVSS3: data.cvssV3Score !== undefined ? { overall: data.cvssV3Score, vector: data.cvssV3Vector ?? '' } : undefined,
       CVSS2: data.cvssV2Score !== undefined ? { overall: data.cvssV2Score, vector: data.cvssV2Vector ?? '' } : undefined,
     },
-    fields: Object.fromEntries(Object.entries(data.extra ?? {}).map(([key, value]) => [key, { label: key, value }])),
+    // A tool's extra data, then fields set through the API (PlexTrac's {key: {label, value}}).
+    fields: {
+      ...Object.fromEntries(Object.entries(data.extra ?? {}).map(([key, value]) => [key, { label: key, value }])),
+      ...(data.fields ?? {}),
+    },
     affected_assets: Object.fromEntries(affected.map((a) => [String(a.id), affectedAssetView(a)])),
   };
 }
