@@ -95,6 +95,26 @@ export function defineConnectorSuite(name: string, options: ConnectorSuiteOption
       assert.equal(accounts.items[0].display_name, 'Person 1, Jr.');
     });
 
+    test('an API token works as the spec example uses it (Bearer pa_…), and createdBy names the token', async () => {
+      const applicationId = await newApplication('Token app');
+      const created = await api.request('POST', '/api/v2/api-tokens', { name: 'Automation Service' });
+      assert.equal(created.status, 200, created.text);
+      assert.match(created.body.token, /^pa_/);
+      const { ApiClient } = await import('./api-client.js');
+      const automation = new ApiClient(api.baseUrl);
+      const res = await upload(automation, applicationId, { [EMPLOYEE_FILE]: ['employees.csv', employees(3)] }).catch(() => null);
+      assert.equal(res?.status, 401, 'without the token');
+      const form = new FormData();
+      form.append('applicationId', applicationId);
+      form.append(EMPLOYEE_FILE, new Blob([employees(3)]), 'employees.csv');
+      const withToken = await fetch(`${api.baseUrl}/api/application-imports/upload`, { method: 'POST', headers: { authorization: `Bearer ${created.body.token}` }, body: form });
+      assert.equal(withToken.status, 201);
+      assert.equal((await withToken.json()).createdBy, 'API Token - Automation Service');
+      await api.ok('DELETE', `/api/v2/api-tokens/${created.body.id}`);
+      const revoked = await fetch(`${api.baseUrl}/api/application-imports`, { headers: { authorization: `Bearer ${created.body.token}` } });
+      assert.equal(revoked.status, 401, 'a revoked token is refused');
+    });
+
     test('every validation problem is reported at once in the spec shape, with a logged correlationId, and nothing is stored', async () => {
       const applicationId = await newApplication('Validation app');
       const before = options.listObjects ? await options.listObjects() : [];
