@@ -171,8 +171,14 @@ function withoutNul(text: string): string {
   return text.includes('\0') ? text.replace(/\0/g, '\uFFFD') : text;
 }
 
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (typeof v === 'string' ? withoutNul(v) : v));
+/**
+ * JSON for a jsonb column. JSON.stringify writes NUL as the escape \u0000, which jsonb rejects;
+ * such escapes (not preceded by an escaping backslash) become U+FFFD. No replacer function: it
+ * would take JSON.stringify off its fast path, and this runs for every record.
+ */
+export function toJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
 }
 
 export async function clearStaging(db: Queryable, importId: string): Promise<void> {
