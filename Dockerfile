@@ -7,7 +7,8 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY bench ./bench
 COPY test ./test
-RUN npx tsc -p tsconfig.json
+COPY ui ./ui
+RUN npm run build
 USER node
 EXPOSE 8080
 ENTRYPOINT ["node", "dist/src/main/cli.js"]
