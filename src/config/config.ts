@@ -31,6 +31,8 @@ export interface Config {
   storage: StorageConfig;
   /** Worker child processes `intake serve` starts (0 = none; run `intake worker` yourself). */
   workers: number;
+  /** Scheduling niceness of worker processes (0–19; higher yields the CPU to the api). */
+  workerNice: number;
   /** Imports one worker process runs at once. */
   workerConcurrency: number;
   tokenTtlSeconds: number;
@@ -98,6 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: databaseUrl ?? null,
     storage,
     workers: read.int('INTAKE_WORKERS', 1, 0, 64),
+    workerNice: read.int('INTAKE_WORKER_NICE', 10, 0, 19),
     workerConcurrency: read.int('INTAKE_WORKER_CONCURRENCY', 2, 1, 64),
     tokenTtlSeconds: read.int('INTAKE_TOKEN_TTL_SECONDS', 15 * 60, 10, 30 * 24 * 3600),
     authFailuresPerAccount: read.int('INTAKE_AUTH_FAILURES_PER_ACCOUNT', 10, 1, 10_000),

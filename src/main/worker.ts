@@ -1,4 +1,5 @@
 /** Wiring of a worker process (`intake worker`): takes import jobs off the queue and runs them. */
+import { setPriority } from 'node:os';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../logging.js';
 import { registerHandlers } from '../imports/handlers.js';
@@ -10,6 +11,8 @@ import { onShutdown } from './shutdown.js';
 export async function work(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'intake-worker');
+  // Imports are batch work: on a shared machine the api, whose answers people wait for, goes first.
+  if (config.workerNice > 0) setPriority(process.pid, config.workerNice);
   const runtime = await startRuntime(config, log, { allowEmbedded: false });
   await registerHandlers(
     runtime.boss,
