@@ -56,6 +56,21 @@ defineFileImportSuite('embedded PostgreSQL + local storage', {
       assert.deepEqual((await listObjects()).filter((k) => k.endsWith('tampered.xml') || k.endsWith('other.xml')), []);
     });
 
+    test('browsers on another origin may use the presigned URLs (CORS preflight; the signature authorises)', async () => {
+      const api = context().intake.admin;
+      const pre = await api.ok('POST', '/api/v2/presigned-url', { name: 'cors.xml' });
+      const preflight = await fetch(pre.url, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
+      });
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+      assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /PUT/);
+      const put = await fetch(pre.url, { method: 'PUT', headers: { origin: 'http://localhost:5173', 'content-type': 'application/octet-stream' }, body: '<issues/>' });
+      assert.equal(put.status, 200);
+      assert.equal(put.headers.get('access-control-allow-origin'), '*');
+    });
+
     test('an expired presigned URL is refused with 403 and stores nothing', async () => {
       const api = context().intake.admin;
       const pre = await api.ok('POST', '/api/v2/presigned-url', { name: 'late.xml' });

@@ -12,6 +12,21 @@ export async function localUploadRoutes(app: FastifyInstance, store: LocalDiskSt
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
+  // Browsers upload from the dashboard's origin, which may differ from INTAKE_PUBLIC_URL's (localhost
+  // vs 127.0.0.1, a proxy): any origin may use these URLs, because the signature in the URL is the
+  // authorisation, no cookie or header is needed, and nothing is readable without a signed URL.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+  });
+  app.options(`${LOCAL_UPLOAD_PATH}*`, { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .code(204)
+      .header('access-control-allow-methods', 'PUT, GET')
+      .header('access-control-allow-headers', 'content-type')
+      .header('access-control-max-age', '600')
+      .send(),
+  );
+
   // The router has already percent-decoded the wildcard.
   const keyOf = (params: unknown) => (params as { '*': string })['*'];
 
