@@ -11,8 +11,9 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import type { RecordCounts } from '../src/parsers/support/count-records.js';
+import { mulberry32, words } from './support/random.js';
 
 export interface NessusShape {
   hosts: number;
@@ -27,6 +28,17 @@ export interface NessusShape {
 export interface Generated {
   expected: RecordCounts;
   bytes: number;
+}
+
+/** The benchmarks' shape: roughly a real scan's proportions (~40 items per host, a few thousand plugins, short outputs). */
+export const BENCH_SHAPE: Omit<NessusShape, 'hosts'> = { itemsPerHost: 40, distinctPlugins: 2000, outputChars: 400, seed: 42 };
+
+/** Hosts that make a file of about `bytes` in this shape (100 hosts rendered into a byte counter). */
+export async function hostsForSize(bytes: number, shape: Omit<NessusShape, 'hosts'> = BENCH_SHAPE): Promise<number> {
+  const sample = 100;
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const rendered = await writeNessus(sink, { ...shape, hosts: sample });
+  return Math.max(1, Math.round(bytes / (rendered.bytes / sample)));
 }
 
 export async function generateNessusFile(path: string, shape: NessusShape): Promise<Generated> {
@@ -161,24 +173,6 @@ const LINES = [
   'Banner : SSH-2.0-OpenSSH_7.4',
 ];
 
-const WORDS = 'the remote host is affected by a vulnerability that allows an attacker to execute arbitrary code via crafted requests'.split(' ');
-
-function words(random: () => number, count: number): string {
-  return Array.from({ length: count }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
-}
-
 function hex2(n: number): string {
   return (n & 255).toString(16).padStart(2, '0');
-}
-
-/** Small, fast, seedable PRNG (public domain); Math.random cannot be seeded. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

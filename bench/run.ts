@@ -13,61 +13,49 @@
  * 2-core machine is not oversubscribed). Timings are reported, never asserted; only wrong counts
  * fail the run (exit 1).
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { RecordCounts } from '../src/parsers/support/count-records.js';
-import { generateNessusFile, writeNessus, type NessusShape } from './generate-nessus.js';
+import { BENCH_SHAPE, generateNessusFile, hostsForSize, type NessusShape } from './generate-nessus.js';
 import type { Measurement, Mode } from './measure.js';
+import { measureInChild } from './support/measure-child.js';
+import { saveResults } from './support/results.js';
 
 const MB = 1024 * 1024;
-/** Roughly a real scan's proportions: ~40 items per host, a few thousand plugins, short outputs. */
-const SHAPE = { itemsPerHost: 40, distinctPlugins: 2000, outputChars: 400, seed: 42 };
 /** Baseline and parser runs are repeated and the median kept, which shrugs off one noisy run. */
 const RUNS = 3;
-const CHILD_TIMEOUT_MS = 5 * 60_000;
 
 async function main(): Promise<void> {
   const targetMb = Number(process.env.BENCH_MB ?? 200);
   if (!(targetMb >= 1)) throw new Error(`BENCH_MB must be a number of megabytes >= 1, got "${process.env.BENCH_MB}"`);
   const dir = await mkdtemp(join(tmpdir(), 'intake-bench-'));
-  const cleanup = (): void => void rm(dir, { recursive: true, force: true });
-  process.once('SIGINT', () => { cleanup(); process.exit(130); });
+  const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
   try {
-    const bytesPerHost = await calibrate();
-    const big = await generate(dir, 'big.nessus', targetMb, bytesPerHost);
+    const big = await generate(dir, 'big.nessus', targetMb);
     const baseline = await median('tokenize', big.path);
     const parser = await median('parse', big.path);
     const bigDrain = await measure('drain', big.path);
     const bigOk = checkCounts(`${mb(big.bytes)} MB`, parser.counts, big.expected);
     await rm(big.path); // keep at most one large file on disk at a time
 
-    const small = await generate(dir, 'small.nessus', targetMb / 4, bytesPerHost);
+    const small = await generate(dir, 'small.nessus', targetMb / 4);
     const smallParse = await measure('parse', small.path);
     const smallDrain = await measure('drain', small.path);
     const smallOk = checkCounts(`${mb(small.bytes)} MB`, smallParse.counts, small.expected);
 
     report(baseline, parser, { small: smallDrain, big: bigDrain }, { small: smallParse, big: parser });
+    saveResults({ tokenize: baseline, parse: parser, drain: { small: smallDrain, big: bigDrain }, counted: { small: smallParse, big: parser }, countsOk: bigOk && smallOk });
     if (!bigOk || !smallOk) process.exitCode = 1;
   } finally {
-    cleanup();
+    await cleanup();
   }
 }
 
-/** Bytes one host takes in this shape, from 100 hosts rendered into a byte counter (no file). */
-async function calibrate(): Promise<number> {
-  const hosts = 100;
-  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const { bytes } = await writeNessus(sink, { ...SHAPE, hosts });
-  return bytes / hosts;
-}
-
-async function generate(dir: string, name: string, targetMb: number, bytesPerHost: number) {
+async function generate(dir: string, name: string, targetMb: number) {
   const path = join(dir, name);
-  const shape: NessusShape = { ...SHAPE, hosts: Math.max(1, Math.round((targetMb * MB) / bytesPerHost)) };
+  const shape: NessusShape = { ...BENCH_SHAPE, hosts: await hostsForSize(targetMb * MB) };
   const started = performance.now();
   const generated = await generateNessusFile(path, shape);
   const seconds = (performance.now() - started) / 1000;
@@ -82,17 +70,9 @@ async function median(mode: Mode, file: string): Promise<Measurement> {
   return runs[Math.floor(RUNS / 2)]!;
 }
 
-/** Runs measure.js in a fresh Node process and reads its one-line JSON result. */
+/** One measurement in a fresh process (bench/support/measure-child.ts), printed as it ends. */
 async function measure(mode: Mode, file: string): Promise<Measurement> {
-  const script = fileURLToPath(new URL('./measure.js', import.meta.url));
-  const child = spawn(process.execPath, ['--expose-gc', script, mode, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const timer = setTimeout(() => child.kill(), CHILD_TIMEOUT_MS);
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
-  const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
-  clearTimeout(timer);
-  if (code !== 0) throw new Error(`measure.js ${mode} exited with ${code}`);
-  const result = JSON.parse(out.trim()) as Measurement;
+  const result = await measureInChild(mode, file);
   console.log(`  ${mode.padEnd(8)} ${mb(result.bytes)} MB in ${result.seconds.toFixed(2)} s = ${rate(result)} MB/s, peak RSS ${mb(result.peakRss)} MB`);
   return result;
 }

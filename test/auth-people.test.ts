@@ -48,6 +48,8 @@ describe('people and access', () => {
       INTAKE_DATA_DIR: dataDir,
       INTAKE_WORKERS: '0',
       INTAKE_AUTH_FAILURES_PER_ADDRESS: String(PER_ADDRESS),
+      // The rate-limit tests simulate client addresses with X-Forwarded-For, as a trusted proxy would send it.
+      INTAKE_TRUST_PROXY: 'true',
     });
     admin = intake.admin;
     tenantId = (await admin.ok('GET', '/api/v2/users/me')).user.tenantId;

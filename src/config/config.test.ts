@@ -35,6 +35,18 @@ describe('loadConfig defaults', () => {
     assert.equal(config.jobRetryLimit, 3);
   });
 
+  test('shutdown grace and database timeouts: defaults, and out-of-range values refused', () => {
+    const config = loadConfig({});
+    assert.deepEqual([config.shutdownGraceSeconds, config.dbConnectTimeoutSeconds, config.dbStatementTimeoutSeconds], [8, 5, 30]);
+    const zero = loadConfig({ INTAKE_SHUTDOWN_GRACE_SECONDS: '0', INTAKE_DB_STATEMENT_TIMEOUT_SECONDS: '0' });
+    assert.deepEqual([zero.shutdownGraceSeconds, zero.dbStatementTimeoutSeconds], [0, 0]);
+    assert.deepEqual(problemsOf({ INTAKE_SHUTDOWN_GRACE_SECONDS: '-1', INTAKE_DB_CONNECT_TIMEOUT_SECONDS: '0', INTAKE_DB_STATEMENT_TIMEOUT_SECONDS: 'soon' }), [
+      'INTAKE_SHUTDOWN_GRACE_SECONDS: expected an integer from 0 to 3600, found "-1"',
+      'INTAKE_DB_CONNECT_TIMEOUT_SECONDS: expected an integer from 1 to 300, found "0"',
+      'INTAKE_DB_STATEMENT_TIMEOUT_SECONDS: expected an integer from 0 to 3600, found "soon"',
+    ]);
+  });
+
   test('blank values count as unset', () => {
     const config = loadConfig({ PORT: '  ', HOST: '', DATABASE_URL: ' ', LOG_LEVEL: '' });
     assert.equal(config.port, 8080);

@@ -3,6 +3,7 @@
  * problems are reported together. Nothing else in the code reads process.env.
  */
 import { resolve } from 'node:path';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 export type StorageConfig =
   | { kind: 'local'; dir: string }
@@ -68,6 +69,21 @@ export interface Config {
   bulkReportUrlTtlSeconds: number;
   /** Largest file accepted by POST /api/v1/uploads (images for rich-text fields), in bytes. */
   imageMaxBytes: number;
+  /** Which proxies' X-Forwarded-For to believe for client addresses: none (false), any (true), a hop count, or addresses. */
+  trustProxy: TrustProxy;
+  /** Operator-supplied signing secrets; null: generated on first start and shared through the database. */
+  tokenSecret: string | null;
+  uploadSecret: string | null;
+  /** Largest JSON or form body of an ordinary route, in bytes. */
+  jsonMaxBytes: number;
+  /** Largest body of the routes that take back a whole finding, writeup or assessment as GET returned it. */
+  documentMaxBytes: number;
+  /** SIGTERM: how long in-flight requests (api) and running imports (worker) get before they are cut off or handed back. */
+  shutdownGraceSeconds: number;
+  /** How long to wait for a PostgreSQL connection before the request answers 503. */
+  dbConnectTimeoutSeconds: number;
+  /** Longest SQL statement an API request may run (0 = no limit); workers are not limited. */
+  dbStatementTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -124,7 +140,24 @@ export function loadConfig(env: Env = process.env): Config {
     // S3 presigned URLs live at most 7 days, the spec's lifetime.
     bulkReportUrlTtlSeconds: read.int('INTAKE_BULK_REPORT_URL_TTL_SECONDS', 7 * 24 * 3600, 1, 7 * 24 * 3600),
     imageMaxBytes: read.int('INTAKE_IMAGE_MAX_BYTES', 20 * 1024 * 1024, 1, 1024 ** 3),
+    trustProxy: false,
+    tokenSecret: read.secret('INTAKE_TOKEN_SECRET'),
+    uploadSecret: read.secret('INTAKE_UPLOAD_SECRET'),
+    jsonMaxBytes: read.int('INTAKE_JSON_MAX_BYTES', 1024 * 1024, 1024, 1024 ** 3),
+    documentMaxBytes: read.int('INTAKE_DOCUMENT_MAX_BYTES', 16 * 1024 * 1024, 1024, 1024 ** 3),
+    shutdownGraceSeconds: read.int('INTAKE_SHUTDOWN_GRACE_SECONDS', 8, 0, 3600),
+    dbConnectTimeoutSeconds: read.int('INTAKE_DB_CONNECT_TIMEOUT_SECONDS', 5, 1, 300),
+    dbStatementTimeoutSeconds: read.int('INTAKE_DB_STATEMENT_TIMEOUT_SECONDS', 30, 0, 3600),
   };
+  const trustProxy = parseTrustProxy(read.optional('INTAKE_TRUST_PROXY'));
+  if ('problem' in trustProxy) problems.push(trustProxy.problem);
+  else config.trustProxy = trustProxy.value;
+  if (config.tokenSecret !== null && config.tokenSecret === config.uploadSecret) {
+    problems.push('INTAKE_UPLOAD_SECRET: must differ from INTAKE_TOKEN_SECRET');
+  }
+  if (config.documentMaxBytes < config.jsonMaxBytes) {
+    problems.push(`INTAKE_DOCUMENT_MAX_BYTES: expected at least INTAKE_JSON_MAX_BYTES (${config.jsonMaxBytes}), found ${config.documentMaxBytes}`);
+  }
   if (config.stallSeconds < 2 * config.heartbeatSeconds) {
     problems.push(`INTAKE_STALL_SECONDS: expected at least twice INTAKE_HEARTBEAT_SECONDS (${config.heartbeatSeconds}), found ${config.stallSeconds}`);
   }
@@ -164,6 +197,17 @@ class EnvReader {
   optional(name: string): string | undefined {
     const value = this.env[name];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  /** A signing secret: at least 32 characters. Its value is never put in a message. */
+  secret(name: string): string | null {
+    const value = this.optional(name);
+    if (value === undefined) return null;
+    if (value.length < 32) {
+      this.problems.push(`${name}: expected at least 32 characters, found ${value.length}`);
+      return null;
+    }
+    return value;
   }
 
   str(name: string, fallback: string): string {

@@ -14,19 +14,38 @@ export class ImportEvents {
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
 
-  constructor(private readonly databaseUrl: string, private readonly log: Logger) {}
+  constructor(private readonly databaseUrl: string, private readonly log: Logger, private readonly connectTimeoutMs = 5000) {}
 
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'intake-events' });
+    const client = new pg.Client({
+      connectionString: this.databaseUrl,
+      application_name: 'intake-events',
+      connectionTimeoutMillis: this.connectTimeoutMs,
+      keepAlive: true,
+    });
     client.on('notification', (message) => {
       for (const listener of this.listeners.get(message.payload ?? '') ?? []) listener();
     });
-    client.on('error', (error) => {
-      this.log.warn({ err: error }, 'import event connection lost; reconnecting');
+    // A database restart ends the connection with an error, or sometimes just ends it: either way
+    // this connection is done, and (once) a new one is made.
+    const lost = (error?: Error) => {
+      if (this.client !== client) return;
+      this.log.warn({ reason: error?.message ?? 'connection ended' }, 'import event connection lost; reconnecting');
       this.reconnect();
-    });
-    await client.connect();
-    await client.query('LISTEN intake_import');
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    try {
+      await client.connect();
+      await client.query('LISTEN intake_import');
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    if (this.closed) {
+      await client.end().catch(() => {});
+      return;
+    }
     this.client = client;
   }
 
@@ -44,7 +63,9 @@ export class ImportEvents {
   async stop(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
-    await this.client?.end().catch(() => {});
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => {});
   }
 
   private reconnect(): void {
@@ -52,6 +73,7 @@ export class ImportEvents {
     this.client = null;
     old?.end().catch(() => {});
     if (this.closed) return;
+    clearTimeout(this.retry);
     this.retry = setTimeout(() => {
       this.start().then(
         // Subscribers may have missed changes while disconnected: wake them all to re-read.

@@ -32,16 +32,23 @@ import { parserActionRoutes } from './routes/parser-actions.routes.js';
 import { assessmentRoutes } from './routes/assessments.routes.js';
 import { dashboardRoutes } from './routes/dashboard.routes.js';
 import { LocalDiskStore } from '../storage/local-disk-store.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { installBodyLimits } from './body-limits.js';
+import { redactingLogger } from './log-redaction.js';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.log as FastifyBaseLogger,
-    bodyLimit: 10 * 1024 * 1024,
+    loggerInstance: redactingLogger(deps.log) as FastifyBaseLogger,
+    // Ordinary JSON and form bodies; larger limits per route in body-limits.ts.
+    bodyLimit: deps.config.jsonMaxBytes,
     // Validation coerces path ids ("42") to integers, and drops nothing the client sent.
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
-    trustProxy: true,
+    // Believe X-Forwarded-For only from the proxies INTAKE_TRUST_PROXY names (none by default).
+    trustProxy: deps.config.trustProxy,
   });
   installErrorHandling(app);
+  installBodyLimits(app, deps.config);
+  await registerSecurityHeaders(app, deps.config);
   // Not encapsulated: its latency hook must see every route.
   await metricsRoutes(app, deps);
 

@@ -59,12 +59,16 @@ export const ERROR_STATUS: Record<string, number> = {
   FINDING_EXISTS: 409,
   ASSESSMENT_COMPLETED: 409,
   OBJECT_TOO_LARGE: 413,
+  REQUEST_BODY_TOO_LARGE: 413,
   BULK_TOO_MANY_OBJECTS: 413,
   IMPORT_NOT_CANCELABLE: 409,
   UPLOAD_KEY_USED: 409,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   BULK_JOB_ACTIVE: 429,
+  // PostgreSQL down, restarting or too slow: temporary, retry (the response carries Retry-After).
+  DATABASE_UNAVAILABLE: 503,
+  DATABASE_TIMEOUT: 503,
 };
 
 export function statusForCode(code: string): number {

@@ -8,6 +8,8 @@ import { STATUS_CODES } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import { statusForCode } from './error-table.js';
+import { bodyTooLargeMessage } from './body-limits.js';
+import { isDatabaseUnavailable, isDatabaseTimeout } from '../db/connection-errors.js';
 
 interface ErrorView {
   statusCode: number;
@@ -25,6 +27,13 @@ export function describeError(error: unknown): ErrorView {
     const errors = error.details?.errors as ErrorView['errors'];
     return { statusCode: statusForCode(error.code), code: error.code, message: error.message, ...(errors ? { errors } : {}) };
   }
+  // The database is down or restarting: a temporary condition the client should retry, not a bug.
+  if (isDatabaseUnavailable(error)) {
+    return { statusCode: statusForCode('DATABASE_UNAVAILABLE'), code: 'DATABASE_UNAVAILABLE', message: 'the database is unavailable (down or restarting); try again in a few seconds' };
+  }
+  if (isDatabaseTimeout(error)) {
+    return { statusCode: statusForCode('DATABASE_TIMEOUT'), code: 'DATABASE_TIMEOUT', message: 'the database did not answer in time; try again in a few seconds' };
+  }
   const fe = error as FastifyError;
   // PostgreSQL refuses NUL characters in text and jsonb: the client sent text that cannot be stored.
   if ((error as { code?: string }).code === '22021' || (error as { code?: string }).code === '22P05') {
@@ -41,6 +50,7 @@ export function describeError(error: unknown): ErrorView {
   if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' || fe.statusCode === 400) {
     return { statusCode: 400, code: 'VALIDATION_FAILED', message: fe.message };
   }
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { statusCode: 413, code: 'REQUEST_BODY_TOO_LARGE', message: bodyTooLargeMessage(undefined) };
   if (fe.statusCode === 413 || fe.code === 'FST_REQ_FILE_TOO_LARGE') return { statusCode: 413, code: 'OBJECT_TOO_LARGE', message: fe.message };
   if (fe.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: fe.message };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
@@ -85,7 +95,12 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, view: Er
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const view = describeError(error);
-    if (view.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    if (view.code === 'REQUEST_BODY_TOO_LARGE') view.message = bodyTooLargeMessage(request.routeOptions.bodyLimit);
+    if (view.statusCode === 503) {
+      // Expected while the database restarts: one line, no stack, and a hint for clients.
+      request.log.warn({ code: view.code, reason: (error as Error)?.message }, 'request failed: database unavailable');
+      reply.header('retry-after', '5');
+    } else if (view.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     return sendError(request, reply, view);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -31,10 +31,14 @@ export interface QueueSettings {
   expireInSeconds: number;
 }
 
-export function createBoss(connectionString: string, options: { supervise: boolean; max?: number }): PgBoss {
+export function createBoss(connectionString: string, options: { supervise: boolean; max?: number; connectTimeoutMs?: number }): PgBoss {
+  // pg-boss hands its options on to pg.Pool, which takes these too (pg-boss's types omit them):
+  // while the database is down, polls fail fast and are tried again instead of piling up.
+  const poolOptions = { connectionTimeoutMillis: options.connectTimeoutMs ?? 0, keepAlive: true };
   return new PgBoss({
     connectionString,
     max: options.max ?? 4,
+    ...poolOptions,
     application_name: 'intake-queue',
     supervise: options.supervise,
     schedule: false,

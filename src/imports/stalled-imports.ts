@@ -51,3 +51,26 @@ export async function reapStalledImports(pool: Pool, boss: PgBoss, stallSeconds:
   }
   return rows.length;
 }
+
+/**
+ * Hands an attempt this process is running back to the queue at once, because the worker is
+ * stopping: the import goes back to queued and its job into a retry, as the reaper would do after
+ * the stall timeout — but now, so another worker resumes it within seconds. A stop is no fault of
+ * the import: when its job had no retry left, it gets one more. The attempt still running here is
+ * fenced off (every write of an attempt requires its import to be `running` with its token).
+ */
+export async function releaseAttempt(pool: Pool, boss: PgBoss, importId: string, attempt: number, log: Logger): Promise<boolean> {
+  const { rows } = await pool.query(
+    `UPDATE imports SET state = 'queued', last_updated_at = now()
+      WHERE id = $1 AND attempt = $2 AND state = 'running' AND job_id IS NOT NULL
+      RETURNING kind, job_id`,
+    [importId, attempt],
+  );
+  if (!rows[0]) return false;
+  const name = jobNameForKind(rows[0].kind);
+  await boss.fail(name, rows[0].job_id, { reason: 'the worker running it was stopped; handed back to the queue' });
+  const job = await boss.getJobById(name, rows[0].job_id);
+  if (job?.state === 'failed') await boss.retry(name, rows[0].job_id);
+  log.info({ importId, attempt }, 'import handed back to the queue: this worker is stopping');
+  return true;
+}

@@ -6,17 +6,19 @@ import { TokenSigner } from '../auth/tokens.js';
 import { ensureAdmin } from '../auth/auth.service.js';
 import { startRuntime } from './runtime.js';
 import { WorkerChildren } from './worker-children.js';
-import { onShutdown } from './shutdown.js';
+import { onShutdown, surviveDatabaseOutages } from './shutdown.js';
+import { drainHttp } from './http-drain.js';
 import { ImportEvents } from '../events/import-events.js';
 
 export async function serve(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'intake-api');
-  const runtime = await startRuntime(config, log, { allowEmbedded: true });
+  surviveDatabaseOutages(log);
+  const runtime = await startRuntime(config, log, { allowEmbedded: true, limitStatements: true });
   await ensureAdmin(runtime.pool, log, { email: config.adminEmail, password: config.adminPassword });
 
   const tokens = new TokenSigner(runtime.secrets.tokens, config.tokenTtlSeconds);
-  const events = new ImportEvents(runtime.databaseUrl, log);
+  const events = new ImportEvents(runtime.databaseUrl, log, config.dbConnectTimeoutSeconds * 1000);
   await events.start();
   const app = await buildApp({ config, pool: runtime.pool, boss: runtime.boss, store: runtime.store, tokens, log, events });
 
@@ -27,10 +29,16 @@ export async function serve(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   log.info({ url: config.publicUrl, workers: config.workers, storage: config.storage.kind, embedded: !config.databaseUrl }, 'Intake is ready');
 
-  onShutdown(log, async () => {
-    await app.close();
-    await events.stop();
-    await workers.stop();
-    await runtime.close();
-  });
+  // Requests drain and worker children finish (or hand back) their imports side by side, each
+  // within the grace period; the database they all need stops last.
+  const graceMs = config.shutdownGraceSeconds * 1000;
+  onShutdown(
+    log,
+    async () => {
+      await Promise.all([drainHttp(app, graceMs, log), workers.stop(graceMs + 10_000)]);
+      await events.stop();
+      await runtime.close();
+    },
+    { forceExitAfterMs: graceMs + 25_000 },
+  );
 }

@@ -12,6 +12,7 @@ import { getOrCreateSecret } from '../db/repositories/secrets.repository.js';
 import { createBoss, ensureQueues } from '../imports/jobs.js';
 import { createObjectStore } from '../storage/create-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { isDatabaseUnavailable } from '../db/connection-errors.js';
 
 export interface Runtime {
   databaseUrl: string;
@@ -22,7 +23,13 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function startRuntime(config: Config, log: Logger, options: { allowEmbedded: boolean }): Promise<Runtime> {
+export interface RuntimeOptions {
+  allowEmbedded: boolean;
+  /** The api's requests run under INTAKE_DB_STATEMENT_TIMEOUT_SECONDS; a worker's long commits do not. */
+  limitStatements?: boolean;
+}
+
+export async function startRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
   const closers: (() => Promise<void>)[] = [];
   try {
     let databaseUrl = config.databaseUrl;
@@ -32,14 +39,23 @@ export async function startRuntime(config: Config, log: Logger, options: { allow
       closers.unshift(embedded.stop);
       databaseUrl = embedded.url;
     }
-    const pool = createPool(databaseUrl);
-    closers.unshift(() => pool.end());
-    const applied = await migrate(pool);
+    const connectTimeoutMs = config.dbConnectTimeoutSeconds * 1000;
+    // Migrations may rightly take longer than any request: they get a pool without a statement limit.
+    const migrationPool = createPool(databaseUrl, 1, { connectTimeoutMs });
+    const applied = await migrate(migrationPool).finally(() => migrationPool.end());
     if (applied.length > 0) log.info({ applied }, 'database migrated');
-    const secrets = { tokens: await getOrCreateSecret(pool, 'token-signing'), uploads: await getOrCreateSecret(pool, 'upload-signing') };
+    const statementTimeoutMs = options.limitStatements ? config.dbStatementTimeoutSeconds * 1000 : 0;
+    const pool = createPool(databaseUrl, 10, { connectTimeoutMs, statementTimeoutMs });
+    closers.unshift(() => pool.end());
+    // An operator-supplied secret wins (and is never written to the database); otherwise the one
+    // generated on first start, which the database shares with every api and worker process.
+    const secrets = {
+      tokens: config.tokenSecret ?? (await getOrCreateSecret(pool, 'token-signing')),
+      uploads: config.uploadSecret ?? (await getOrCreateSecret(pool, 'upload-signing')),
+    };
 
-    const boss = createBoss(databaseUrl, { supervise: true });
-    boss.on('error', (error) => log.error({ err: error }, 'queue error'));
+    const boss = createBoss(databaseUrl, { supervise: true, connectTimeoutMs });
+    boss.on('error', queueErrorLogger(log));
     await boss.start();
     closers.unshift(() => boss.stop({ graceful: true, wait: true, timeout: 10_000 }));
     await ensureQueues(boss, { retryLimit: config.jobRetryLimit, expireInSeconds: config.jobExpireSeconds });
@@ -50,6 +66,28 @@ export async function startRuntime(config: Config, log: Logger, options: { allow
     await closeAll(closers, log);
     throw error;
   }
+}
+
+/**
+ * pg-boss reports every failed poll: while the database is down that is several a second. Those
+ * are logged once, then summed up every half minute; other queue errors are logged as they come.
+ */
+function queueErrorLogger(log: Logger): (error: Error) => void {
+  let lastLogged = 0;
+  let suppressed = 0;
+  return (error) => {
+    if (!isDatabaseUnavailable(error)) {
+      log.error({ err: error }, 'queue error');
+      return;
+    }
+    if (Date.now() - lastLogged < 30_000) {
+      suppressed++;
+      return;
+    }
+    log.warn({ reason: error.message, suppressed }, 'queue cannot reach the database; it keeps trying');
+    lastLogged = Date.now();
+    suppressed = 0;
+  };
 }
 
 async function closeAll(closers: (() => Promise<void>)[], log: Logger): Promise<void> {

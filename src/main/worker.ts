@@ -6,15 +6,17 @@ import { registerHandlers } from '../imports/handlers.js';
 import { startReaper } from '../imports/stalled-imports.js';
 import { startDispatcher } from '../webhooks/dispatcher.js';
 import { startRuntime } from './runtime.js';
-import { onShutdown } from './shutdown.js';
+import { onShutdown, surviveDatabaseOutages } from './shutdown.js';
+import { drainWorker } from './worker-drain.js';
 
 export async function work(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'intake-worker');
   // Imports are batch work: on a shared machine the api, whose answers people wait for, goes first.
   if (config.workerNice > 0) setPriority(process.pid, config.workerNice);
+  surviveDatabaseOutages(log);
   const runtime = await startRuntime(config, log, { allowEmbedded: false });
-  await registerHandlers(
+  const jobs = await registerHandlers(
     runtime.boss,
     { pool: runtime.pool, store: runtime.store, log, heartbeatSeconds: config.heartbeatSeconds },
     config.workerConcurrency,
@@ -22,11 +24,18 @@ export async function work(): Promise<void> {
   const stopReaper = startReaper(runtime.pool, runtime.boss, { stallSeconds: config.stallSeconds, intervalSeconds: Math.max(1, Math.floor(config.stallSeconds / 4)) }, log);
   const stopDispatcher = startDispatcher(runtime.pool, { intervalMs: 1000, allowPrivate: config.webhookAllowPrivate, backoffSeconds: config.webhookBackoffSeconds }, log);
   log.info({ pid: process.pid, concurrency: config.workerConcurrency }, 'worker ready');
+  const graceMs = config.shutdownGraceSeconds * 1000;
+  const shutdown = onShutdown(
+    log,
+    async (reason) => {
+      stopReaper();
+      stopDispatcher();
+      // A parent that vanished (killed) will not wait for us: hand the imports back at once.
+      await drainWorker(runtime.boss, runtime.pool, jobs, reason === 'parent gone' ? 0 : graceMs, log);
+      await runtime.close();
+    },
+    { forceExitAfterMs: graceMs + 15_000 },
+  );
   // Started by `intake serve`: leave when the parent goes, whatever the reason.
-  if (process.send) process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
-  onShutdown(log, async () => {
-    stopReaper();
-    stopDispatcher();
-    await runtime.close();
-  });
+  if (process.send) process.on('disconnect', () => shutdown('parent gone'));
 }

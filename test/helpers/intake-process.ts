@@ -20,7 +20,8 @@ export interface IntakeProcess {
 }
 
 function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env };
+  // A short grace period: tests stop processes with imports still running, and need not wait for them.
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', INTAKE_SHUTDOWN_GRACE_SECONDS: '2', ...env };
 }
 
 export interface WorkerProcess {

@@ -30,6 +30,11 @@ function eventOf(row: ImportListRow) {
 
 export async function importEventRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   app.addHook('preHandler', authenticate(deps));
+  // A stopping server ends its streams (clients reconnect elsewhere) instead of waiting on them.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const finish of open) finish();
+  });
 
   app.get<{ Params: { key: string } }>(
     '/api/v2/my-imports/:key/events',
@@ -87,12 +92,14 @@ export async function importEventRoutes(app: FastifyInstance, deps: AppDeps): Pr
       function finish() {
         if (done) return;
         done = true;
+        open.delete(finish);
         unsubscribe();
         clearInterval(poll);
         clearInterval(keepalive);
         out.end();
       }
       request.raw.on('close', finish);
+      open.add(finish);
       await check(first);
     },
   );

@@ -1,0 +1,85 @@
+/**
+ * Issue 8's targets, checked against one run's figures: for each target and database mode, the
+ * figure, whether it is met, and when missed, by how much.
+ */
+import { mb, mbPerSecond } from './figures.js';
+import type { BulkResults, ImportBenchResults, ModeFigures } from './results.js';
+
+export interface Verdict {
+  /** The figure as measured, in words. */
+  value: string;
+  met: boolean;
+  /** When missed: by how much, in words. */
+  shortfall?: string;
+}
+
+export interface TargetRow {
+  id: string;
+  target: string;
+  /** Per database mode. */
+  verdicts: Record<string, Verdict>;
+}
+
+/** Headroom the API may use during an upload and still be called flat. */
+export const FLAT_UPLOAD_GROWTH_BYTES = 64 * 1024 * 1024;
+
+const pct = (value: number): string => `${(value * 100).toFixed(0)} %`;
+
+/** A ≤ limit check, saying how far over when missed. */
+function atMost(value: number, limit: number, text: string, unit: string): Verdict {
+  return value <= limit ? { value: text, met: true } : { value: text, met: false, shortfall: `${(value / limit).toFixed(2)}× the limit of ${limit}${unit}` };
+}
+
+/** A ≥ floor check, saying what fraction of it was reached when missed. */
+function atLeast(value: number, floor: number, text: string, unit: string): Verdict {
+  return value >= floor ? { value: text, met: true } : { value: text, met: false, shortfall: `reached ${pct(value / floor)} of ${floor}${unit}` };
+}
+
+/** Both parts of a two-part target must be met. */
+function both(a: Verdict, b: Verdict): Verdict {
+  const shortfall = [a.shortfall, b.shortfall].filter(Boolean).join('; ');
+  return { value: `${a.value}; ${b.value}`, met: a.met && b.met, shortfall: shortfall || undefined };
+}
+
+function importTargets(f: ModeFigures): Record<string, Verdict> {
+  const { e2e, memory, upload, responsiveness: r, scaleOut } = f;
+  const ratio = e2e.ms / e2e.tokenizeMs;
+  const speed = mbPerSecond(e2e.bytes, e2e.ms);
+  const memoryRatio = memory.big.workerPeakRss / memory.small.workerPeakRss;
+  const uploadSpeed = mbPerSecond(upload.bytes, upload.ms);
+  const growth = upload.apiPeakRss - upload.apiStartRss;
+  const p99Ratio = r.loaded.p99 / r.idle.p99;
+  const speedUp = scaleOut.one.ms / scaleOut.two.ms;
+  return {
+    speed: both(atMost(ratio, 2, `${ratio.toFixed(2)}× tokenize`, '×'), atLeast(speed, 25, `${speed.toFixed(1)} MB/s`, ' MB/s')),
+    memory: both(
+      atMost(memory.big.workerPeakRss / (1024 * 1024), 300, `${mb(memory.big.workerPeakRss)} MB at ${mb(memory.big.bytes)} MB`, ' MB'),
+      atMost(memoryRatio, 1.3, `${memoryRatio.toFixed(2)}× the ${mb(memory.small.bytes)} MB file's ${mb(memory.small.workerPeakRss)} MB`, '×'),
+    ),
+    latency: both(atMost(p99Ratio, 2, `p99 ${p99Ratio.toFixed(2)}× idle`, '×'), atMost(r.loaded.p99, 50, `${r.loaded.p99.toFixed(1)} ms`, ' ms')),
+    scaleOut: atLeast(speedUp, 1.6, `${speedUp.toFixed(2)}× faster`, '×'),
+    upload: both(
+      atLeast(uploadSpeed, 200, `${uploadSpeed.toFixed(0)} MB/s`, ' MB/s'),
+      atMost(growth / (1024 * 1024), FLAT_UPLOAD_GROWTH_BYTES / (1024 * 1024), `API RSS +${mb(Math.max(0, growth))} MB`, ' MB growth'),
+    ),
+  };
+}
+
+export function evaluateTargets(imports: ImportBenchResults | undefined, bulk: BulkResults | undefined): TargetRow[] {
+  const byMode = new Map((imports?.modes ?? []).map((f) => [f.mode, importTargets(f)]));
+  const pick = (key: string): Record<string, Verdict> => Object.fromEntries([...byMode].map(([mode, v]) => [mode, v[key]!]));
+  const bulkVerdicts = Object.fromEntries((bulk?.modes ?? []).map((m) => [m.mode, atMost(m.bulkMs, 1000, `${m.bulkMs.toFixed(0)} ms`, ' ms')]));
+  return [
+    { id: '1', target: 'Large Nessus import within 2× the bare tokenize time, and ≥ 25 MB/s end to end', verdicts: pick('speed') },
+    { id: '2', target: 'Worker peak RSS < 300 MB for the big file, within 1.3× of the small file’s', verdicts: pick('memory') },
+    { id: '3', target: `Presigned upload ≥ 200 MB/s with flat API memory (≤ ${FLAT_UPLOAD_GROWTH_BYTES / (1024 * 1024)} MB growth)`, verdicts: pick('upload') },
+    { id: '4', target: 'API p99 with 4 large imports running within 2× of idle, and < 50 ms', verdicts: pick('latency') },
+    { id: '5', target: '2 workers finish 4 imports ≥ 1.6× faster than 1 worker', verdicts: pick('scaleOut') },
+    { id: '6', target: 'A 1000-object bulk job completes in < 1 s', verdicts: bulkVerdicts },
+  ];
+}
+
+export function verdictText(v: Verdict | undefined): string {
+  if (!v) return 'not measured';
+  return v.met ? `**met**: ${v.value}` : `**missed**: ${v.value} (${v.shortfall})`;
+}
