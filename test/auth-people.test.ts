@@ -5,7 +5,6 @@
  */
 import { describe, before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,23 +14,11 @@ import { startIntake, ADMIN, type IntakeProcess } from './helpers/intake-process
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { ApiClient } from './helpers/api-client.js';
 import { sleep } from './helpers/ports.js';
+import { totp, stepNow } from './helpers/totp.js';
 
 const CLI = fileURLToPath(new URL('../src/main/cli.js', import.meta.url));
 const PER_ADDRESS = 25;
 
-/** RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits), written here so that a bug in Intake's cannot hide itself. */
-function totp(secretBase32: string, step: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secretBase32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const offset = mac[19]! & 0xf;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-const stepNow = () => Math.floor(Date.now() / 30_000);
 
 describe('people and access', () => {
   let db: TestDatabase;

@@ -10,7 +10,6 @@
  */
 import { describe, before, after, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +21,7 @@ import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { ApiClient } from './helpers/api-client.js';
 import { sleep } from './helpers/ports.js';
 import { SAMPLE_NESSUS } from '../src/parsers/nessus/fixtures/sample-nessus.js';
+import { totp } from './helpers/totp.js';
 
 const CHROMIUM = process.env.INTAKE_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const DASHBOARD_INDEX = fileURLToPath(new URL('../ui/index.html', import.meta.url));
@@ -38,18 +38,6 @@ const CHROMIUM_ARGS = [
 ];
 const TEST_TIMEOUT = 120_000;
 
-/** RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits), written here rather than taken from Intake's code. */
-function totp(secretBase32: string, step: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secretBase32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const offset = mac[mac.length - 1]! & 0xf;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 /** Polls `probe` until it returns something truthy; the failure names what was awaited and what was last seen. */
 async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
