@@ -51,6 +51,8 @@ export async function runApplicationImport(deps: ApplicationImportDeps, importId
       await loadFile(deps, importId, file, group, buildLog, metrics);
       metrics.files++;
     }
+    // Current statistics for the publish step's counts (see refreshStagingStatistics in run-file-import.ts).
+    if (metrics.rowsLoaded >= 5000) await pool.query('ANALYZE application_records');
     metrics.durationMs = Date.now() - t0;
     await publishBuild(pool, { importId, attempt, applicationId: application.id, connector, metrics, buildLog });
     log.info({ importId, attempt, ...metrics }, 'application import finished');
