@@ -82,8 +82,11 @@ async function postgresVersions(): Promise<string> {
   return parts.join(', ');
 }
 
+/** Ctrl-C: the running step cleans up and ends, no further step starts, the document is left as it was. */
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     current?.kill(signal);
     setTimeout(() => process.exit(130), 70_000).unref();
   });
@@ -97,6 +100,7 @@ const failures: string[] = [];
 const results: Record<string, unknown> = {};
 try {
   for (const step of STEPS) {
+    if (interrupted) break;
     const file = join(dir, `${step.name}.json`);
     const code = await runStep(step, file);
     if (code !== 0) failures.push(`${step.name} exited with code ${code}`);
@@ -104,6 +108,11 @@ try {
   }
 } finally {
   await rm(dir, { recursive: true, force: true });
+}
+
+if (interrupted) {
+  console.error('interrupted: docs/PERFORMANCE.md left as it was');
+  process.exit(130);
 }
 
 const imports = results.imports as ImportBenchResults | undefined;

@@ -23,7 +23,7 @@ import { Writable } from 'node:stream';
 import { BENCH_SHAPE, generateNessusFile, hostsForSize } from './generate-nessus.js';
 import { generateBurpFile, writeBurp, type BurpShape } from './generate-burp.js';
 import { generateConnectorCsv, type GeneratedConnectorCsv } from './generate-connector-csv.js';
-import { Site, type DatabaseMode, type Deployment } from './support/deployment.js';
+import { Site, benchModes, type DatabaseMode, type Deployment } from './support/deployment.js';
 import { DEFAULT_BENCH_MB, MB, mb } from './support/figures.js';
 import { connectorBuild, importBatch, problems, responsiveness, timedImport, timedUpload, type InputFile } from './support/import-phases.js';
 import { uploadFile } from './support/import-flow.js';
@@ -37,16 +37,6 @@ if (!(BENCH_MB >= 1)) throw new Error(`BENCH_MB must be a number of megabytes >=
 const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 300);
 const CONCURRENT_IMPORTS = 4;
 const BURP_SHAPE: Omit<BurpShape, 'issues'> = { hosts: 400, issueTypes: 150, responseBytes: 6000, seed: 7 };
-
-function chosenModes(): DatabaseMode[] {
-  const wanted = (process.env.BENCH_MODES ?? 'embedded,server').split(',').map((m) => m.trim());
-  const modes = wanted.filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
-  if (modes.includes('server') && !process.env.INTAKE_TEST_DATABASE_URL) {
-    console.log('(server mode skipped: set INTAKE_TEST_DATABASE_URL to a PostgreSQL to measure it)');
-    return modes.filter((m) => m !== 'server');
-  }
-  return modes;
-}
 
 interface Inputs {
   e2e: InputFile;
@@ -150,7 +140,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 const workDir = await mkdtemp(join(tmpdir(), 'intake-bench-files-'));
 try {
-  const modes = chosenModes();
+  const modes = benchModes();
   const inputs = await generateInputs(workDir);
   const results: ImportBenchResults = {
     benchMb: BENCH_MB,

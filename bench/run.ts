@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   if (!(targetMb >= 1)) throw new Error(`BENCH_MB must be a number of megabytes >= 1, got "${process.env.BENCH_MB}"`);
   const dir = await mkdtemp(join(tmpdir(), 'intake-bench-'));
   const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
-  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   try {
     const big = await generate(dir, 'big.nessus', targetMb);
     const baseline = await median('tokenize', big.path);

@@ -43,6 +43,20 @@ const WORKER_READY_TIMEOUT_MS = 60_000;
 /** Settings common to every process of a benchmark deployment. */
 const COMMON_ENV = { LOG_LEVEL: 'info', INTAKE_TOKEN_TTL_SECONDS: '7200' };
 
+/**
+ * The modes to measure: BENCH_MODES (default `embedded,server`), without server mode when
+ * INTAKE_TEST_DATABASE_URL is unset (said on the console).
+ */
+export function benchModes(): DatabaseMode[] {
+  const wanted = (process.env.BENCH_MODES ?? 'embedded,server').split(',').map((m) => m.trim());
+  const modes = wanted.filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
+  if (modes.includes('server') && !process.env.INTAKE_TEST_DATABASE_URL) {
+    console.log('(server mode skipped: set INTAKE_TEST_DATABASE_URL to a PostgreSQL to measure it)');
+    return modes.filter((m) => m !== 'server');
+  }
+  return modes;
+}
+
 export class Site {
   private running: Deployment | undefined;
 

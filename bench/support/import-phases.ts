@@ -14,6 +14,7 @@ import {
   type Uploaded, type WorkerTimings,
 } from './import-flow.js';
 import { PeakRss } from './process-memory.js';
+import { CpuUsage } from './cpu-usage.js';
 import type { ConnectorExpected, GeneratedConnectorCsv } from '../generate-connector-csv.js';
 
 export interface InputFile {
@@ -30,6 +31,8 @@ export interface TimedImport {
   worker?: WorkerTimings;
   workerStartRss: number;
   workerPeakRss: number;
+  /** CPUs the whole machine kept busy during the import (worker, PostgreSQL, API, anything else). */
+  busyCpus: number;
   countsOk: boolean;
 }
 
@@ -50,17 +53,20 @@ function check(label: string, status: string, error: string | null, counts: Reco
 export async function timedImport(d: Deployment, file: InputFile, uploaded: Uploaded, source: string): Promise<TimedImport> {
   const target = await newTarget(d.admin, `bench ${file.name} ${Date.now()}`);
   const memory = new PeakRss(d.workerPids[0]!);
+  const cpu = new CpuUsage();
   const started = performance.now();
   const id = await startImport(d.admin, target, uploaded, source);
   const result = await waitForImport(d.admin, id, importTimeoutMs(file.bytes));
   const ms = result.endedAt - started;
   const workerPeakRss = memory.stop();
+  const busyCpus = cpu.busyCpus();
   return {
     bytes: file.bytes,
     ms,
     worker: workerTimings(d.logs(), id),
     workerStartRss: memory.startRss,
     workerPeakRss,
+    busyCpus,
     countsOk: check(`${d.mode} ${file.name}`, result.status, result.error, result.counts, file.expected),
   };
 }
@@ -86,6 +92,8 @@ export interface Batch {
   bytesEach: number;
   /** First preuploaded-import request → the last import seen complete. */
   ms: number;
+  /** CPUs the whole machine kept busy meanwhile (of os.cpus().length). */
+  busyCpus: number;
 }
 
 /** Uploads `count` copies (not timed), each for its own client and report; returns starters. */
@@ -101,12 +109,14 @@ async function prepareBatch(d: Deployment, file: InputFile, count: number) {
 /** `count` imports of the file started together; the time until all are complete. */
 export async function importBatch(d: Deployment, file: InputFile, count: number): Promise<Batch> {
   const prepared = await prepareBatch(d, file, count);
+  const cpu = new CpuUsage();
   const started = performance.now();
   const ids = [];
   for (const p of prepared) ids.push(await startImport(d.admin, p.target, p.uploaded, 'nessus'));
   const results = await waitForImports(d.admin, ids, importTimeoutMs(file.bytes * count));
   results.forEach((r, i) => check(`${d.mode} batch import ${i + 1}`, r.status, r.error, r.counts, file.expected));
-  return { imports: count, bytesEach: file.bytes, ms: Math.max(...results.map((r) => r.endedAt)) - started };
+  const busyCpus = cpu.busyCpus();
+  return { imports: count, bytesEach: file.bytes, ms: Math.max(...results.map((r) => r.endedAt)) - started, busyCpus };
 }
 
 export interface LatencyFigures {
@@ -121,6 +131,8 @@ export interface Responsiveness {
   loaded: LatencyFigures;
   importsRunning: number;
   bytesEach: number;
+  /** CPUs the whole machine kept busy while the loaded samples were taken. */
+  loadedBusyCpus: number;
 }
 
 /** Sequential requests, one at a time, with a pause between them, as a dashboard polling would. */
@@ -157,21 +169,23 @@ export async function responsiveness(d: Deployment, file: InputFile, count: numb
   for (const p of prepared) ids.push(await startImport(d.admin, p.target, p.uploaded, 'nessus'));
   const loaded: number[] = [];
   const deadline = Date.now() + importTimeoutMs(file.bytes * count);
-  let sawAllRunning = false;
+  let cpu: CpuUsage | undefined;
+  let loadedBusyCpus = Number.NaN;
   while (loaded.length < requests && Date.now() < deadline) {
     const { ms, list } = await timedList(d.admin);
     const ours = list.filter((row) => ids.includes(row.key));
     const running = ours.filter((row) => row.status === 'PROCESSING').length;
     if (running === count) {
-      sawAllRunning = true;
+      cpu ??= new CpuUsage();
       loaded.push(ms);
-    } else if (sawAllRunning) break; // one has ended: the load is no longer what we measure
+    } else if (cpu) break; // one has ended: the load is no longer what we measure
     await sleep(LATENCY_GAP_MS);
   }
+  if (cpu) loadedBusyCpus = cpu.busyCpus();
   const results = await waitForImports(d.admin, ids, importTimeoutMs(file.bytes * count));
   results.forEach((r, i) => check(`${d.mode} loaded import ${i + 1}`, r.status, r.error, r.counts, file.expected));
   if (loaded.length === 0) problems.push(`${d.mode}: the ${count} imports never ran at the same time; no loaded latency`);
-  return { idle: latencyFigures(idle), loaded: latencyFigures(loaded.length ? loaded : [Number.NaN]), importsRunning: count, bytesEach: file.bytes };
+  return { idle: latencyFigures(idle), loaded: latencyFigures(loaded.length ? loaded : [Number.NaN]), importsRunning: count, bytesEach: file.bytes, loadedBusyCpus };
 }
 
 export interface ConnectorBuild {

@@ -53,11 +53,16 @@ export class LoadSampler {
   }
 }
 
-/** `uptime` plus the five busiest processes (ps), as text for the record. */
+/** `uptime` plus the busiest processes (ps, CPU % averaged over each one's life), as text for the record. */
 export function snapshot(): string {
   try {
     const uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
-    const ps = execFileSync('ps', ['-eo', 'pcpu,rss,etimes,comm', '--sort=-pcpu'], { encoding: 'utf8' }).trim().split('\n').slice(0, 6).join('\n');
+    const ps = execFileSync('ps', ['-eo', 'pcpu,rss,etimes,args', '--sort=-pcpu'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .slice(0, 8)
+      .map((line) => line.slice(0, 140))
+      .join('\n');
     return `${uptime}\n${ps}`;
   } catch {
     return `load average ${loadavg().map((l) => l.toFixed(2)).join(', ')}`;

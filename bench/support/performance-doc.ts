@@ -63,14 +63,15 @@ export function renderFigures(run: RunRecord): string {
   const modeNames = [...new Set(run.targets.flatMap((t) => Object.keys(t.verdicts)))];
   out.push(table(['#', 'target', ...modeNames.map((n) => MODE_TITLE[n] ?? n)], run.targets.map((t) => [t.id, t.target, ...modeNames.map((n) => verdictText(t.verdicts[n]))])), '');
 
-  if (imports && modes.length) out.push(...importSections(imports, modes));
+  if (imports && modes.length) out.push(...importSections(imports, modes, m.cpus));
   if (run.bulk) out.push(...bulkSection(run.bulk));
+  if (imports && modes.length) out.push(...otherFormatsSection(imports, modes));
   if (run.parser) out.push(...parserSection(run.parser));
   out.push('### Machine at the start of the run', '', '```', load.atStart, '```', '', END);
   return out.join('\n');
 }
 
-function importSections(imports: ImportBenchResults, modes: ModeFigures[]): string[] {
+function importSections(imports: ImportBenchResults, modes: ModeFigures[], cpuCount: number): string[] {
   const s = imports.sizes;
   return [
     `### 1. Import speed against tokenizing (${mb(s.e2e)} MB Nessus)`,
@@ -82,6 +83,7 @@ function importSections(imports: ImportBenchResults, modes: ModeFigures[]): stri
     perMode(modes, [
       ['import, request → complete', (f) => rate(f.e2e.bytes, f.e2e.ms)],
       ['worker: stage / commit', (f) => stages(f.e2e)],
+      ['CPUs busy during the import (whole machine)', (f) => `${f.e2e.busyCpus.toFixed(2)} of ${cpuCount}`],
       ['baseline: saxes tokenize (runs)', (f) => `${rate(f.e2e.bytes, f.e2e.tokenizeMs)} (${f.e2e.tokenizeRunsMs.map((v) => seconds(v)).join(', ')} s)`],
       ['import / tokenize time', (f) => `${(f.e2e.ms / f.e2e.tokenizeMs).toFixed(2)}×`],
     ]),
@@ -118,19 +120,28 @@ function importSections(imports: ImportBenchResults, modes: ModeFigures[]): stri
       ['idle p50 / p99', (f) => `${ms1(f.responsiveness.idle.p50)} / ${ms1(f.responsiveness.idle.p99)}`],
       ['4 imports running p50 / p99 (max)', (f) => `${ms1(f.responsiveness.loaded.p50)} / ${ms1(f.responsiveness.loaded.p99)} (${ms1(f.responsiveness.loaded.max)}), ${f.responsiveness.loaded.requests} samples`],
       ['p99 loaded / idle', (f) => `${(f.responsiveness.loaded.p99 / f.responsiveness.idle.p99).toFixed(2)}×`],
+      ['CPUs busy while loaded (whole machine)', (f) => `${f.responsiveness.loadedBusyCpus.toFixed(2)} of ${cpuCount}`],
     ]),
     '',
     `### 5. Scale-out (4 imports of ${mb(s.small)} MB)`,
     '',
     'Four imports started together, each into its own client and report; time from the first request to the last import ' +
-      'complete, with 1 worker process and with 2 (INTAKE_WORKER_CONCURRENCY=1 in both).',
+      'complete, with 1 worker process and with 2 (INTAKE_WORKER_CONCURRENCY=1 in both). CPUs busy: the whole machine\'s, ' +
+      'from /proc/stat over the same interval (PostgreSQL and the API count too, and so does anything else running).',
     '',
     perMode(modes, [
-      ['1 worker process', (f) => `${seconds(f.scaleOut.one.ms)} s`],
-      ['2 worker processes', (f) => `${seconds(f.scaleOut.two.ms)} s`],
+      ['1 worker process (CPUs busy, whole machine)', (f) => `${seconds(f.scaleOut.one.ms)} s (${f.scaleOut.one.busyCpus.toFixed(2)} of ${cpuCount} CPUs)`],
+      ['2 worker processes (CPUs busy)', (f) => `${seconds(f.scaleOut.two.ms)} s (${f.scaleOut.two.busyCpus.toFixed(2)} of ${cpuCount} CPUs)`],
       ['speed-up', (f) => `${(f.scaleOut.one.ms / f.scaleOut.two.ms).toFixed(2)}×`],
+      ['most a second worker could give here (CPUs / CPUs busy with 1)', (f) => `${(cpuCount / f.scaleOut.one.busyCpus).toFixed(2)}×`],
     ]),
     '',
+  ];
+}
+
+function otherFormatsSection(imports: ImportBenchResults, modes: ModeFigures[]): string[] {
+  const s = imports.sizes;
+  return [
     '### 7. Other formats',
     '',
     `A Burp issues export of ${mb(s.burp)} MB (base64 request/response evidence), against saxes tokenizing it; and a CSV Accounts ` +
@@ -150,12 +161,14 @@ function bulkSection(bulk: BulkResults): string[] {
   return [
     `### 6. Bulk (${bulk.objects} objects)`,
     '',
-    'A bulk job from the request to Completed (polled every 100 ms), against the same clients created one request at a time.',
+    'A bulk job from the request to Completed (polled every 50 ms, which also shows how long it waited in the queue), against ' +
+      'the same clients created one request at a time.',
     '',
     table(
       ['', ...bulk.modes.map((r) => MODE_TITLE[r.mode] ?? r.mode)],
       [
         ['clients, bulk job request → Completed', ...bulk.modes.map((r) => `${r.bulkMs.toFixed(0)} ms`)],
+        ['  of which Pending (queue pickup) / running', ...bulk.modes.map((r) => `${r.pendingMs.toFixed(0)} ms / ${r.runningMs.toFixed(0)} ms`)],
         ['baseline: one POST /api/v1/client/create each', ...bulk.modes.map((r) => `${r.oneByOneMs.toFixed(0)} ms`)],
         ['findings with assets, bulk job', ...bulk.modes.map((r) => `${r.findingsMs.toFixed(0)} ms`)],
       ],

@@ -10,6 +10,7 @@ export function printModeFigures(f: ModeFigures): void {
   const { e2e, memory, upload, responsiveness: r, scaleOut, burp, connector } = f;
   printTable(`File imports, ${f.mode} PostgreSQL (Node ${process.version})`, [
     [`1. import ${mb(e2e.bytes)} MB Nessus, request → complete`, `${seconds(e2e.ms)} s = ${mbPerSecond(e2e.bytes, e2e.ms).toFixed(1)} MB/s (${stages(e2e)})`],
+    ['   CPUs busy during it (whole machine)', `${e2e.busyCpus.toFixed(2)}`],
     ['   baseline: saxes tokenize, same file (median of 3)', `${seconds(e2e.tokenizeMs)} s = ${mbPerSecond(e2e.bytes, e2e.tokenizeMs).toFixed(1)} MB/s`],
     ['   import / tokenize time', `${(e2e.ms / e2e.tokenizeMs).toFixed(2)} x`],
     [`2. worker peak RSS, ${mb(memory.small.bytes)} MB import`, `${mb(memory.small.workerPeakRss)} MB (idle ${mb(memory.small.workerStartRss)} MB; ${seconds(memory.small.ms)} s)`],
@@ -18,10 +19,10 @@ export function printModeFigures(f: ModeFigures): void {
     [`3. presigned PUT ${mb(upload.bytes)} MB`, `${seconds(upload.ms)} s = ${mbPerSecond(upload.bytes, upload.ms).toFixed(0)} MB/s`],
     ['   API RSS before / peak during', `${mb(upload.apiStartRss)} / ${mb(upload.apiPeakRss)} MB`],
     [`4. GET /api/v2/my-imports idle p50 / p99`, `${ms(r.idle.p50)} / ${ms(r.idle.p99)} (${r.idle.requests} requests)`],
-    [`   with ${r.importsRunning} × ${mb(r.bytesEach)} MB imports running`, `${ms(r.loaded.p50)} / ${ms(r.loaded.p99)} (${r.loaded.requests} requests, max ${ms(r.loaded.max)})`],
+    [`   with ${r.importsRunning} × ${mb(r.bytesEach)} MB imports running`, `${ms(r.loaded.p50)} / ${ms(r.loaded.p99)} (${r.loaded.requests} requests, max ${ms(r.loaded.max)}; ${r.loadedBusyCpus.toFixed(2)} CPUs busy)`],
     ['   p99 loaded / idle', `${(r.loaded.p99 / r.idle.p99).toFixed(2)} x`],
-    [`5. ${scaleOut.one.imports} × ${mb(scaleOut.one.bytesEach)} MB imports, 1 worker process`, `${seconds(scaleOut.one.ms)} s`],
-    ['   2 worker processes', `${seconds(scaleOut.two.ms)} s`],
+    [`5. ${scaleOut.one.imports} × ${mb(scaleOut.one.bytesEach)} MB imports, 1 worker process`, `${seconds(scaleOut.one.ms)} s (${scaleOut.one.busyCpus.toFixed(2)} CPUs busy)`],
+    ['   2 worker processes', `${seconds(scaleOut.two.ms)} s (${scaleOut.two.busyCpus.toFixed(2)} CPUs busy)`],
     ['   speed-up', `${(scaleOut.one.ms / scaleOut.two.ms).toFixed(2)} x`],
     [`7. Burp ${mb(burp.bytes)} MB, request → complete`, `${seconds(burp.ms)} s = ${mbPerSecond(burp.bytes, burp.ms).toFixed(1)} MB/s (${stages(burp)}; saxes ${seconds(burp.tokenizeMs)} s; worker peak ${mb(burp.workerPeakRss)} MB)`],
     [`   connector CSV, ${connector.rows} rows (${mb(connector.bytes)} MB)`, `upload ${seconds(connector.uploadMs)} s, build ${seconds(connector.buildMs)} s = ${((connector.rows * 1000) / connector.buildMs).toFixed(0)} rows/s`],

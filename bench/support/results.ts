@@ -53,5 +53,5 @@ export interface ImportBenchResults {
 /** bench/bulk.ts. */
 export interface BulkResults {
   objects: number;
-  modes: { mode: string; bulkMs: number; oneByOneMs: number; findingsMs: number }[];
+  modes: { mode: string; bulkMs: number; oneByOneMs: number; findingsMs: number; pendingMs: number; runningMs: number }[];
 }
