@@ -37,6 +37,8 @@ export async function commitImport(pool: Pool, row: ImportRow, attempt: number):
     // Merges into one report run one at a time (parsing still runs in parallel): created/updated
     // counts stay exact and concurrent imports never race on the same findings.
     await db.query('SELECT id FROM reports WHERE id = $1 FOR UPDATE', [row.report_id]);
+    // The merges sort every link and evidence row; with the default 4 MB they spill to disk.
+    await db.query("SET LOCAL work_mem = '64MB'");
 
     const id = row.id;
     const counts = await countStaged(db, id);
