@@ -47,8 +47,8 @@ export function renderFigures(run: RunRecord): string {
   const modes = imports?.modes ?? [];
   const out: string[] = [BEGIN, '', '## Figures', ''];
   out.push(
-    `Measured ${run.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} by \`npm run bench\` with BENCH_MB=${run.benchMb}; the whole run took ` +
-      `${(run.durationMs / 60_000).toFixed(1)} min. Machine: ${m.cpus} CPUs (${m.cpuModel}), ${gib(m.memoryBytes)} memory ` +
+    `Measured ${run.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} by \`npm run bench\` with BENCH_MB=${run.benchMb}; the benchmarks took ` +
+      `${(run.durationMs / 60_000).toFixed(1)} min after the build. Machine: ${m.cpus} CPUs (${m.cpuModel}), ${gib(m.memoryBytes)} memory ` +
       `(${gib(m.freeMemoryBytes)} free at the start), Node ${m.node}, ${m.postgres}.`,
     '',
     `Load during the run (1-minute load average, sampled every 5 s): min ${load.min.toFixed(2)}, mean ${load.mean.toFixed(2)}, ` +
