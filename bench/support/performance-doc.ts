@@ -51,9 +51,10 @@ export function renderFigures(run: RunRecord): string {
       `${(run.durationMs / 60_000).toFixed(1)} min after the build. Machine: ${m.cpus} CPUs (${m.cpuModel}), ${gib(m.memoryBytes)} memory ` +
       `(${gib(m.freeMemoryBytes)} free at the start), Node ${m.node}, ${m.postgres}.`,
     '',
-    `Load during the run (1-minute load average, sampled every 5 s): min ${load.min.toFixed(2)}, mean ${load.mean.toFixed(2)}, ` +
-      `max ${load.max.toFixed(2)} on ${m.cpus} CPUs. Other engineers' test suites share this machine, so absolute times are noisy; ` +
-      'each figure is set against a baseline measured in the same run, and the ratios are what count.',
+    `Load during the run (1-minute load average sampled every 5 s, the benchmarks' own processes included): min ${load.min.toFixed(2)}, ` +
+      `mean ${load.mean.toFixed(2)}, max ${load.max.toFixed(2)} on ${m.cpus} CPUs; the busiest processes at the start are listed at the ` +
+      "end of this section. Other engineers' test suites share this machine at times, so absolute times are noisy; each figure is " +
+      'set against a baseline measured in the same run, and the ratios are what count.',
     '',
   );
   if (run.benchMb < 500) out.push(`Sizes are scaled down from the issue's: BENCH_MB=${run.benchMb} instead of 500 (see "Sizes" above).`, '');
