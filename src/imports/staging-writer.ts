@@ -11,13 +11,14 @@
 import { createHash } from 'node:crypto';
 import type { ParsedRecord } from '../parsers/contract.js';
 import { sanitizeRichText } from './rich-text.js';
+import { RepeatDetector } from './repeat-detector.js';
 import type { Queryable } from '../db/pool.js';
 
 const BATCH_ROWS = 1000;
 const BATCH_EVIDENCE_CHARS = 8 * 1024 * 1024;
 const MAX_IN_FLIGHT = 2;
-/** Keys remembered for skipping repeats; past this, new keys are always staged (memory stays bounded). */
-const MAX_REMEMBERED_KEYS = 200_000;
+/** Estimated bytes of records kept to recognise repeats; past this, new keys are always staged. */
+const REPEAT_BUDGET_BYTES = 32 * 1024 * 1024;
 
 export interface StagedCounts {
   records: number;
@@ -30,21 +31,12 @@ export class StagingWriter {
   private links: { seq: number; findingKey: string; assetKey: string; detail: string }[] = [];
   private evidence: { seq: number; findingKey: string; assetKey: string; label: string; content: string; hash: string }[] = [];
   private evidenceChars = 0;
-  /** Per `kind:key`, a digest of the last record staged under it. */
-  private readonly lastStaged = new Map<string, string>();
+  /** Per `kind:key`, the last record staged under it. */
+  private readonly staged = new RepeatDetector(REPEAT_BUDGET_BYTES);
   private readonly inFlight: Promise<void>[] = [];
   private failure: unknown;
 
   constructor(private readonly db: Queryable, private readonly importId: string) {}
-
-  /** True when this record repeats the last one staged under its key (so it adds nothing). */
-  private repeats(kind: string, key: string, content: string): boolean {
-    const id = `${kind}:${key}`;
-    const digest = createHash('sha1').update(content).digest('base64');
-    if (this.lastStaged.get(id) === digest) return true;
-    if (this.lastStaged.has(id) || this.lastStaged.size < MAX_REMEMBERED_KEYS) this.lastStaged.set(id, digest);
-    return false;
-  }
 
   /** Starts an insert; waits only when MAX_IN_FLIGHT are already outstanding. */
   private async write(text: string, values: unknown[]): Promise<void> {
@@ -69,19 +61,18 @@ export class StagingWriter {
     switch (record.kind) {
       case 'asset': {
         const identity = withoutNul(record.key);
-        const data = toJson(record.data);
-        if (this.repeats('a', identity, data)) break;
-        this.assets.push({ seq, identity, data });
+        if (this.staged.repeats(`a:${identity}`, record.data)) break;
+        this.assets.push({ seq, identity, data: toJson(record.data) });
         if (this.assets.length >= BATCH_ROWS) await this.flushAssets();
         break;
       }
       case 'finding': {
+        const key = withoutNul(record.key);
+        if (this.staged.repeats(`f:${key}`, record.data)) break;
         const { title, severity, ...rest } = record.data;
         if (rest.description !== undefined) rest.description = sanitizeRichText(rest.description);
         if (rest.solution !== undefined) rest.solution = sanitizeRichText(rest.solution);
-        const row = { seq, key: withoutNul(record.key), title: withoutNul(title), severity, data: toJson(rest) };
-        if (this.repeats('f', row.key, `${row.title}\0${row.severity}\0${row.data}`)) break;
-        this.findings.push(row);
+        this.findings.push({ seq, key, title: withoutNul(title), severity, data: toJson(rest) });
         if (this.findings.length >= BATCH_ROWS) await this.flushFindings();
         break;
       }
