@@ -24,7 +24,8 @@ export interface PoolTimeouts {
 /** How much longer than the server's statement limit the client waits for an answer. */
 const CLIENT_GRACE_MS = 5000;
 
-export function createPool(connectionString: string, max = 10, timeouts: PoolTimeouts = {}): Pool {
+/** `onConnect` runs on every new connection, before the pool hands it out. */
+export function createPool(connectionString: string, max = 10, timeouts: PoolTimeouts = {}, onConnect?: (client: pg.ClientBase) => Promise<void>): Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
@@ -33,6 +34,8 @@ export function createPool(connectionString: string, max = 10, timeouts: PoolTim
     connectionTimeoutMillis: timeouts.connectTimeoutMs ?? 0,
     // Notices a dead peer (host gone, network cut) on an otherwise idle connection.
     keepAlive: true,
+    // pg-pool awaits a returned promise (its types say void).
+    ...(onConnect ? { onConnect: onConnect as (client: pg.ClientBase) => void } : {}),
     ...(timeouts.statementTimeoutMs ? { statement_timeout: timeouts.statementTimeoutMs, query_timeout: timeouts.statementTimeoutMs + CLIENT_GRACE_MS } : {}),
   });
   // An idle client losing its connection (database restart) must not crash the process.

@@ -8,6 +8,7 @@ import type { Logger } from '../logging.js';
 import { createPool, type Pool } from '../db/pool.js';
 import { migrate } from '../db/migrate.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
+import { backendRenicer } from '../db/backend-priority.js';
 import { getOrCreateSecret } from '../db/repositories/secrets.repository.js';
 import { createBoss, ensureQueues } from '../imports/jobs.js';
 import { createObjectStore } from '../storage/create-store.js';
@@ -27,6 +28,8 @@ export interface RuntimeOptions {
   allowEmbedded: boolean;
   /** The api's requests run under INTAKE_DB_STATEMENT_TIMEOUT_SECONDS; a worker's long commits do not. */
   limitStatements?: boolean;
+  /** Workers: the niceness for the backends of their pool when PostgreSQL runs on this machine. */
+  backendNiceness?: number;
 }
 
 export async function startRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -45,7 +48,7 @@ export async function startRuntime(config: Config, log: Logger, options: Runtime
     const applied = await migrate(migrationPool).finally(() => migrationPool.end());
     if (applied.length > 0) log.info({ applied }, 'database migrated');
     const statementTimeoutMs = options.limitStatements ? config.dbStatementTimeoutSeconds * 1000 : 0;
-    const pool = createPool(databaseUrl, 10, { connectTimeoutMs, statementTimeoutMs });
+    const pool = createPool(databaseUrl, 10, { connectTimeoutMs, statementTimeoutMs }, backendRenicer(databaseUrl, options.backendNiceness ?? 0, log));
     closers.unshift(() => pool.end());
     // An operator-supplied secret wins (and is never written to the database); otherwise the one
     // generated on first start, which the database shares with every api and worker process.
