@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -221,4 +221,29 @@ test('a GET URL signed "as of" a past time expires then, however often it is mad
   assert.throws(() => store.verify('GET', 'cabc/report.csv', Object.fromEntries(url.searchParams)), { code: 'UPLOAD_URL_EXPIRED' });
   const fresh = new URL(await store.presignGet('cabc/report.csv', { expiresInSeconds: 60, signedAt: new Date(now - 30_000) }));
   assert.equal(store.verify('GET', 'cabc/report.csv', Object.fromEntries(fresh.searchParams)).key, 'cabc/report.csv');
+});
+
+describe('LocalDiskStore temporary files of abandoned uploads', () => {
+  let root: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'intake-parts-'));
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('removeAbandonedParts deletes only .part files idle for longer than asked, at any depth', async () => {
+    const store = new LocalDiskStore(root, PUBLIC_URL, SECRET, () => T0 + 2 * 3600_000);
+    await store.put('t1/kept.nessus', Readable.from([Buffer.from('object')]));
+    const oldPart = join(root, 't1', 'deep', 'scan.nessus.0000.part');
+    const freshPart = join(root, 't1', 'scan.nessus.1111.part');
+    await mkdir(join(root, 't1', 'deep'), { recursive: true });
+    await writeFile(oldPart, 'cut off');
+    await writeFile(freshPart, 'still arriving');
+    await utimes(oldPart, new Date(T0), new Date(T0));
+    await utimes(freshPart, new Date(T0 + 2 * 3600_000 - 60_000), new Date(T0 + 2 * 3600_000 - 60_000));
+    assert.equal(await store.removeAbandonedParts(3600_000), 1);
+    assert.deepEqual((await readdir(join(root, 't1'), { recursive: true })).sort(), ['deep', 'kept.nessus', 'scan.nessus.1111.part']);
+    assert.equal(await new LocalDiskStore(join(root, 'missing'), PUBLIC_URL, SECRET).removeAbandonedParts(0), 0, 'no directory yet: nothing to do');
+  });
 });

@@ -4,7 +4,7 @@
  * this API's own `/cloud/uploads/<key>` route (see src/http/routes/local-uploads.routes.ts).
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, opendir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -83,6 +83,30 @@ export class LocalDiskStore implements ObjectStore {
       throw error;
     }
     return { size };
+  }
+
+  /**
+   * Deletes the temporary files of uploads that stopped: a process killed while receiving one
+   * leaves its `.part` file behind. A file still being written is recent, so only those untouched
+   * for `idleMs` go. The walk streams the directory tree; answers how many were removed.
+   */
+  async removeAbandonedParts(idleMs: number): Promise<number> {
+    let removed = 0;
+    const cutoff = this.now() - idleMs;
+    try {
+      for await (const entry of await opendir(this.rootDir, { recursive: true })) {
+        if (!entry.isFile() || !entry.name.endsWith('.part')) continue;
+        const path = join(entry.parentPath ?? entry.path, entry.name);
+        const info = await stat(path).catch(() => undefined);
+        if (info && info.mtimeMs < cutoff) {
+          await unlink(path).catch(() => {});
+          removed++;
+        }
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    return removed;
   }
 
   async head(key: string): Promise<ObjectInfo | null> {
