@@ -1,18 +1,45 @@
 /**
- * The reaper every worker process runs: an import still `running` whose heartbeat is older than
- * the stall limit lost its worker (killed, crashed, machine gone). It goes back to `queued` and its
- * job is failed into pg-boss's retry, so another worker resumes it within seconds rather than when
- * the job would expire. When no retry is left the import ends as failed. Claiming is one
- * conditional UPDATE, so among many workers exactly one reaps a given import.
+ * The reaper every worker process runs, on a timer, in two sweeps:
+ *
+ * - Stalled imports: an import still `running` whose heartbeat is older than the stall limit lost
+ *   its worker (killed, crashed, machine gone). It goes back to `queued` and its job is failed into
+ *   pg-boss's retry, so another worker resumes it within seconds rather than when the job would
+ *   expire; when no retry is left the import ends as failed. Each import is reaped in one
+ *   transaction — the row, its job and the verdict commit together or not at all — so a reaper
+ *   that dies half-way leaves the import as it found it. Rows locked by a commit in progress are
+ *   skipped (SKIP LOCKED): the commit holds the row for as long as it runs and keeps the heartbeat
+ *   from stamping meanwhile (see heartbeat.ts), and an open commit is alive by definition. The
+ *   lock also makes reaping exclusive: among many workers exactly one reaps a given import.
+ *
+ * - Orphaned imports: an import `queued` for longer than the stall limit whose job is in no live
+ *   pg-boss state (created, retry, active) — or that has no job at all — would wait forever: a
+ *   crash between the two steps of an older reaper, a job deleted by hand. It gets a new job.
  */
 import type PgBoss from 'pg-boss';
-import type { Pool } from '../db/pool.js';
+import type { Pool, Queryable } from '../db/pool.js';
+import { withTransaction } from '../db/pool.js';
 import type { Logger } from '../logging.js';
-import { jobNameForKind } from './jobs.js';
+import { JOBS, jobNameForKind, queueImport } from './jobs.js';
 
 export interface ReaperSettings {
   stallSeconds: number;
   intervalSeconds: number;
+}
+
+/** At most this many imports are handled per sweep; the next tick takes the rest. */
+const SWEEP_LIMIT = 100;
+
+/** Job states after which pg-boss will not run the job again. */
+const ENDED_JOB_STATES = ['failed', 'completed', 'cancelled'];
+
+/**
+ * SQL: true when the job named by `imports.job_id` (alias i) will still run. pg-boss 10 keeps jobs
+ * in `pgboss.job`, partitioned by queue name; the names of our queues (the parameter `queues`, a
+ * text[]) let the (name, id) key find the job.
+ */
+function hasLiveJob(queues: string): string {
+  return `EXISTS (SELECT 1 FROM pgboss.job j
+                   WHERE j.name = ANY(${queues}::text[]) AND j.id = i.job_id AND j.state IN ('created', 'retry', 'active'))`;
 }
 
 export function startReaper(pool: Pool, boss: PgBoss, settings: ReaperSettings, log: Logger): () => void {
@@ -21,6 +48,7 @@ export function startReaper(pool: Pool, boss: PgBoss, settings: ReaperSettings, 
     if (running) return;
     running = true;
     reapStalledImports(pool, boss, settings.stallSeconds, log)
+      .then(() => requeueOrphanedImports(pool, boss, settings.stallSeconds, log))
       .catch((error) => log.warn({ err: error }, 'stalled-import check failed'))
       .finally(() => (running = false));
   }, settings.intervalSeconds * 1000);
@@ -28,28 +56,96 @@ export function startReaper(pool: Pool, boss: PgBoss, settings: ReaperSettings, 
   return () => clearInterval(timer);
 }
 
+/** Hands every stalled import back to the queue; returns how many it reaped. */
 export async function reapStalledImports(pool: Pool, boss: PgBoss, stallSeconds: number, log: Logger): Promise<number> {
-  const { rows } = await pool.query(
-    `UPDATE imports SET state = 'queued', last_updated_at = now()
+  const { rows: candidates } = await pool.query(
+    `SELECT id, attempt FROM imports
       WHERE state = 'running' AND job_id IS NOT NULL AND heartbeat_at < now() - make_interval(secs => $1)
-      RETURNING id, kind, job_id, attempt`,
-    [stallSeconds],
+      ORDER BY heartbeat_at LIMIT $2`,
+    [stallSeconds, SWEEP_LIMIT],
   );
-  for (const row of rows) {
-    const name = jobNameForKind(row.kind);
-    await boss.fail(name, row.job_id, { reason: `no heartbeat for ${stallSeconds} s: the worker stopped` });
-    const job = await boss.getJobById(name, row.job_id);
+  let reaped = 0;
+  for (const { id, attempt } of candidates) {
+    try {
+      if (await reapImport(pool, boss, id, attempt, stallSeconds, log)) reaped++;
+    } catch (error) {
+      // Rolled back whole: the import is still running, and the next sweep tries again.
+      log.warn({ importId: id, attempt, err: error }, 'could not reap the stalled import; will try again');
+    }
+  }
+  return reaped;
+}
+
+async function reapImport(pool: Pool, boss: PgBoss, importId: string, attempt: number, stallSeconds: number, log: Logger): Promise<boolean> {
+  const outcome = await withTransaction(pool, async (tx) => {
+    const { rows } = await tx.query(
+      `UPDATE imports SET state = 'queued', last_updated_at = now()
+        WHERE id = (SELECT id FROM imports
+                     WHERE id = $1 AND attempt = $2 AND state = 'running' AND job_id IS NOT NULL
+                       AND heartbeat_at < now() - make_interval(secs => $3)
+                     FOR NO KEY UPDATE SKIP LOCKED)
+        RETURNING kind, job_id`,
+      [importId, attempt, stallSeconds],
+    );
+    if (!rows[0]) return null;
+    const name = jobNameForKind(rows[0].kind);
+    const db = queueConnection(tx);
+    await boss.fail(name, rows[0].job_id, { reason: `no heartbeat for ${stallSeconds} s: the worker stopped` }, { db });
+    const job = await boss.getJobById(name, rows[0].job_id, { db, includeArchive: false });
     // No retry left (failed), or nothing will run it again (completed/cancelled): the import ends here.
-    if (!job || ['failed', 'completed', 'cancelled'].includes(job.state)) {
-      await pool.query(
-        `UPDATE imports SET state = 'failed', finished_at = now(), last_updated_at = now(),
-                error_status = $3 WHERE id = $1 AND attempt = $2 AND state = 'queued'`,
-        [row.id, row.attempt, `the import stopped ${row.attempt} times without finishing (its worker died or hung); giving up`],
+    const ended = !job || ENDED_JOB_STATES.includes(job.state);
+    if (ended) {
+      await tx.query(
+        `UPDATE imports SET state = 'failed', finished_at = now(), last_updated_at = now(), error_status = $2 WHERE id = $1`,
+        [importId, `the import stopped ${attempt} times without finishing (its worker died or hung); giving up`],
       );
     }
-    log.warn({ importId: row.id, attempt: row.attempt, retried: job?.state === 'retry' }, 'import lost its worker; handed back to the queue');
+    return { retried: !ended };
+  });
+  if (!outcome) return false;
+  log.warn({ importId, attempt, retried: outcome.retried }, 'import lost its worker; handed back to the queue');
+  return true;
+}
+
+/** Gives a new job to every import queued past the grace period with no live job; returns how many. */
+export async function requeueOrphanedImports(pool: Pool, boss: PgBoss, graceSeconds: number, log: Logger): Promise<number> {
+  const queues = Object.values(JOBS);
+  const { rows: candidates } = await pool.query(
+    `SELECT i.id, i.job_id FROM imports i
+      WHERE i.state = 'queued' AND i.last_updated_at < now() - make_interval(secs => $1) AND NOT ${hasLiveJob('$2')}
+      ORDER BY i.last_updated_at LIMIT $3`,
+    [graceSeconds, queues, SWEEP_LIMIT],
+  );
+  let requeued = 0;
+  for (const { id, job_id: jobId } of candidates) {
+    try {
+      if (await requeueOrphan(pool, boss, id, jobId, graceSeconds, log)) requeued++;
+    } catch (error) {
+      log.warn({ importId: id, err: error }, 'could not give the queued import a new job; will try again');
+    }
   }
-  return rows.length;
+  return requeued;
+}
+
+async function requeueOrphan(pool: Pool, boss: PgBoss, importId: string, deadJobId: string | null, graceSeconds: number, log: Logger): Promise<boolean> {
+  const newJobId = await withTransaction(pool, async (tx) => {
+    // Locked first, then the job checked afresh: another worker's sweep may have just requeued it.
+    const { rows } = await tx.query(
+      `SELECT kind FROM imports
+        WHERE id = $1 AND state = 'queued' AND job_id IS NOT DISTINCT FROM $2 AND last_updated_at < now() - make_interval(secs => $3)
+        FOR NO KEY UPDATE SKIP LOCKED`,
+      [importId, deadJobId, graceSeconds],
+    );
+    if (!rows[0]) return null;
+    const { rows: live } = await tx.query(`SELECT ${hasLiveJob('$2')} AS live FROM imports i WHERE i.id = $1`, [importId, Object.values(JOBS)]);
+    if (live[0].live) return null;
+    await queueImport(boss, tx, jobNameForKind(rows[0].kind), importId);
+    const { rows: updated } = await tx.query('UPDATE imports SET last_updated_at = now() WHERE id = $1 RETURNING job_id', [importId]);
+    return updated[0].job_id as string;
+  });
+  if (!newJobId) return false;
+  log.warn({ importId, deadJobId, newJobId }, 'queued import had no live job (nothing would ever run it); queued a new one');
+  return true;
 }
 
 /**
@@ -57,20 +153,30 @@ export async function reapStalledImports(pool: Pool, boss: PgBoss, stallSeconds:
  * stopping: the import goes back to queued and its job into a retry, as the reaper would do after
  * the stall timeout — but now, so another worker resumes it within seconds. A stop is no fault of
  * the import: when its job had no retry left, it gets one more. The attempt still running here is
- * fenced off (every write of an attempt requires its import to be `running` with its token).
+ * fenced off (every write of an attempt requires its import to be `running` with its token). One
+ * transaction, like the reaper's; it waits for a commit in progress (which then wins).
  */
 export async function releaseAttempt(pool: Pool, boss: PgBoss, importId: string, attempt: number, log: Logger): Promise<boolean> {
-  const { rows } = await pool.query(
-    `UPDATE imports SET state = 'queued', last_updated_at = now()
-      WHERE id = $1 AND attempt = $2 AND state = 'running' AND job_id IS NOT NULL
-      RETURNING kind, job_id`,
-    [importId, attempt],
-  );
-  if (!rows[0]) return false;
-  const name = jobNameForKind(rows[0].kind);
-  await boss.fail(name, rows[0].job_id, { reason: 'the worker running it was stopped; handed back to the queue' });
-  const job = await boss.getJobById(name, rows[0].job_id);
-  if (job?.state === 'failed') await boss.retry(name, rows[0].job_id);
-  log.info({ importId, attempt }, 'import handed back to the queue: this worker is stopping');
-  return true;
+  const released = await withTransaction(pool, async (tx) => {
+    const { rows } = await tx.query(
+      `UPDATE imports SET state = 'queued', last_updated_at = now()
+        WHERE id = $1 AND attempt = $2 AND state = 'running' AND job_id IS NOT NULL
+        RETURNING kind, job_id`,
+      [importId, attempt],
+    );
+    if (!rows[0]) return false;
+    const name = jobNameForKind(rows[0].kind);
+    const db = queueConnection(tx);
+    await boss.fail(name, rows[0].job_id, { reason: 'the worker running it was stopped; handed back to the queue' }, { db });
+    const job = await boss.getJobById(name, rows[0].job_id, { db, includeArchive: false });
+    if (job?.state === 'failed') await boss.retry(name, rows[0].job_id, { db });
+    return true;
+  });
+  if (released) log.info({ importId, attempt }, 'import handed back to the queue: this worker is stopping');
+  return released;
+}
+
+/** pg-boss's view of a transaction: its commands run inside it, committed with our own writes. */
+function queueConnection(tx: Queryable): PgBoss.Db {
+  return { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
 }
