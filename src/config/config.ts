@@ -36,6 +36,8 @@ export interface Config {
   workerNice: number;
   /** Imports one worker process runs at once. */
   workerConcurrency: number;
+  /** How often an idle worker polls the queue; only a fallback, as queuing a job wakes the workers. */
+  workerPollMs: number;
   tokenTtlSeconds: number;
   /** Failed authentications allowed per account, and per client address, in the window. */
   authFailuresPerAccount: number;
@@ -118,6 +120,8 @@ export function loadConfig(env: Env = process.env): Config {
     workers: read.int('INTAKE_WORKERS', 1, 0, 64),
     workerNice: read.int('INTAKE_WORKER_NICE', 10, 0, 19),
     workerConcurrency: read.int('INTAKE_WORKER_CONCURRENCY', 2, 1, 64),
+    // pg-boss polls at most every 500 ms.
+    workerPollMs: read.int('INTAKE_WORKER_POLL_MS', 500, 500, 10 * 60_000),
     tokenTtlSeconds: read.int('INTAKE_TOKEN_TTL_SECONDS', 15 * 60, 10, 30 * 24 * 3600),
     authFailuresPerAccount: read.int('INTAKE_AUTH_FAILURES_PER_ACCOUNT', 10, 1, 10_000),
     authFailuresPerAddress: read.int('INTAKE_AUTH_FAILURES_PER_ADDRESS', 50, 1, 100_000),

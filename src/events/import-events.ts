@@ -3,50 +3,32 @@
  * every visible change) out to the subscribers of this process — the SSE streams. One dedicated
  * connection per api process LISTENs; it reconnects by itself when the database goes away.
  */
-import pg from 'pg';
 import type { Logger } from '../logging.js';
+import { ChannelListener } from './channel-listener.js';
 
 type Listener = () => void;
 
 export class ImportEvents {
-  private client: pg.Client | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
-  private closed = false;
-  private retry: NodeJS.Timeout | undefined;
+  private readonly channel: ChannelListener;
 
-  constructor(private readonly databaseUrl: string, private readonly log: Logger, private readonly connectTimeoutMs = 5000) {}
+  constructor(databaseUrl: string, log: Logger, connectTimeoutMs = 5000) {
+    this.channel = new ChannelListener({
+      databaseUrl,
+      channel: 'intake_import',
+      applicationName: 'intake-events',
+      log,
+      connectTimeoutMs,
+      onNotification: (importId) => {
+        for (const listener of this.listeners.get(importId) ?? []) listener();
+      },
+      // Subscribers may have missed changes while disconnected: wake them all to re-read.
+      onReconnect: () => this.listeners.forEach((set) => set.forEach((listener) => listener())),
+    });
+  }
 
-  async start(): Promise<void> {
-    const client = new pg.Client({
-      connectionString: this.databaseUrl,
-      application_name: 'intake-events',
-      connectionTimeoutMillis: this.connectTimeoutMs,
-      keepAlive: true,
-    });
-    client.on('notification', (message) => {
-      for (const listener of this.listeners.get(message.payload ?? '') ?? []) listener();
-    });
-    // A database restart ends the connection with an error, or sometimes just ends it: either way
-    // this connection is done, and (once) a new one is made.
-    const lost = (error?: Error) => {
-      if (this.client !== client) return;
-      this.log.warn({ reason: error?.message ?? 'connection ended' }, 'import event connection lost; reconnecting');
-      this.reconnect();
-    };
-    client.on('error', lost);
-    client.on('end', () => lost());
-    try {
-      await client.connect();
-      await client.query('LISTEN intake_import');
-    } catch (error) {
-      await client.end().catch(() => {});
-      throw error;
-    }
-    if (this.closed) {
-      await client.end().catch(() => {});
-      return;
-    }
-    this.client = client;
+  start(): Promise<void> {
+    return this.channel.start();
   }
 
   /** Calls `listener` whenever import `id` changes; returns the function that stops it. */
@@ -60,27 +42,7 @@ export class ImportEvents {
     };
   }
 
-  async stop(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.retry);
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => {});
-  }
-
-  private reconnect(): void {
-    const old = this.client;
-    this.client = null;
-    old?.end().catch(() => {});
-    if (this.closed) return;
-    clearTimeout(this.retry);
-    this.retry = setTimeout(() => {
-      this.start().then(
-        // Subscribers may have missed changes while disconnected: wake them all to re-read.
-        () => this.listeners.forEach((set) => set.forEach((listener) => listener())),
-        () => this.reconnect(),
-      );
-    }, 1000);
-    this.retry.unref();
+  stop(): Promise<void> {
+    return this.channel.stop();
   }
 }

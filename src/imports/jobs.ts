@@ -14,6 +14,12 @@ export const JOBS = {
   applicationImport: 'application-import',
 } as const;
 
+/**
+ * Channel on which queuing a job wakes the workers at once (payload: the queue's name), rather
+ * than leaving the job to their next poll; see src/imports/job-wakeup.ts.
+ */
+export const JOB_WAKEUP_CHANNEL = 'intake_jobs';
+
 export interface ApplicationImportJob {
   importId: string;
 }
@@ -74,11 +80,21 @@ export async function queueImport(boss: PgBoss, tx: Queryable, name: string, imp
 
 /**
  * Sends a job inside the caller's transaction, so that the row it belongs to and the job are
- * committed together or not at all.
+ * committed together or not at all, and wakes the workers of its queue.
  */
 export async function sendInTransaction<T extends object>(boss: PgBoss, tx: Queryable, name: string, data: T): Promise<string> {
   const db = { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
   const id = await boss.send(name, data, { db });
   if (!id) throw new Error(`the queue refused job ${name}`);
+  await wakeWorkers(tx, name);
   return id;
+}
+
+/**
+ * Tells every listening worker that queue `name` has a job. Sent inside a transaction, the
+ * notification is delivered at its commit — when the job becomes visible — and not at all if it
+ * rolls back. A missed notification costs only latency: the workers' polls find the job anyway.
+ */
+export async function wakeWorkers(db: Queryable, name: string): Promise<void> {
+  await db.query('SELECT pg_notify($1, $2)', [JOB_WAKEUP_CHANNEL, name]);
 }

@@ -3,6 +3,7 @@ import { setPriority } from 'node:os';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../logging.js';
 import { registerHandlers } from '../imports/handlers.js';
+import { startJobWakeup } from '../imports/job-wakeup.js';
 import { startReaper } from '../imports/stalled-imports.js';
 import { startDispatcher } from '../webhooks/dispatcher.js';
 import { startRuntime } from './runtime.js';
@@ -19,8 +20,16 @@ export async function work(): Promise<void> {
   const jobs = await registerHandlers(
     runtime.boss,
     { pool: runtime.pool, store: runtime.store, log, heartbeatSeconds: config.heartbeatSeconds },
-    config.workerConcurrency,
+    { concurrency: config.workerConcurrency, pollSeconds: config.workerPollMs / 1000 },
   );
+  // Queued jobs wake the handlers at once; their polls are the fallback.
+  const stopWakeup = await startJobWakeup({
+    databaseUrl: runtime.databaseUrl,
+    boss: runtime.boss,
+    workerIds: jobs.workerIds,
+    log,
+    connectTimeoutMs: config.dbConnectTimeoutSeconds * 1000,
+  });
   const stopReaper = startReaper(runtime.pool, runtime.boss, { stallSeconds: config.stallSeconds, intervalSeconds: Math.max(1, Math.floor(config.stallSeconds / 4)) }, log);
   const stopDispatcher = startDispatcher(runtime.pool, { intervalMs: 1000, allowPrivate: config.webhookAllowPrivate, backoffSeconds: config.webhookBackoffSeconds }, log);
   log.info({ pid: process.pid, concurrency: config.workerConcurrency }, 'worker ready');
@@ -30,6 +39,7 @@ export async function work(): Promise<void> {
     async (reason) => {
       stopReaper();
       stopDispatcher();
+      await stopWakeup();
       // A parent that vanished (killed) will not wait for us: hand the imports back at once.
       await drainWorker(runtime.boss, runtime.pool, jobs, reason === 'parent gone' ? 0 : graceMs, log);
       await runtime.close();
