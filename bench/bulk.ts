@@ -5,6 +5,8 @@
  * 50 ms, which also tells how long it waited in the queue before a worker took it.
  *
  *   npm run bench            (server mode uses INTAKE_TEST_DATABASE_URL, else it is skipped)
+ *   node dist/bench/bulk.js  this benchmark alone (BENCH_MODES=embedded|server to pick one;
+ *                            BENCH_BULK_LOG=1 also prints the worker's 'bulk import complete' lines)
  */
 import { Site, benchModes } from './support/deployment.js';
 import type { ApiClient } from '../test/helpers/api-client.js';
@@ -77,6 +79,8 @@ for (const mode of benchModes()) {
   try {
     const deployment = await site.start({ workers: 1, concurrency: 2 });
     results.push(await measure(mode, deployment.admin));
+    // The worker's own split of each job: createMs (validate and create) and reportMs (the CSV report).
+    if (process.env.BENCH_BULK_LOG) console.log(deployment.logs().split('\n').filter((l) => l.includes('bulk import complete')).join('\n'));
   } finally {
     await site.destroy();
     site = undefined;

@@ -146,6 +146,47 @@ export function defineBulkImportSuite(name: string, options: BulkSuiteOptions): 
       assert.match(userRows[3]![3]!, /must be an email address/);
     });
 
+    test('duplicates of existing objects, and of earlier ones in the request (case aside), fail naming the existing one', async () => {
+      const report = async (requestId: string) => {
+        const done = await waitForRequest(api, requestId);
+        return { summary: done.result.summary, rows: parseCsv(await (await fetch(done.result.reportUrl)).text()).slice(1) };
+      };
+      const first = await report((await start('clients', [{ name: 'Again Co 1' }, { name: 'Again Co 2' }])).body.requestId);
+      const [id1, id2] = first.rows.map((r) => r[2]);
+      const second = await report((await start('clients', [{ name: 'again co 2' }, { name: 'Again Co 3' }, { name: 'AGAIN CO 3' }, { name: 'Again Co 1' }, { name: 'Again Co 4' }])).body.requestId);
+      assert.deepEqual(second.summary, { total: 5, created: 2, failed: 3 });
+      const id3 = second.rows[1]![2]!;
+      assert.deepEqual(second.rows.map((r) => r.slice(0, 4)), [
+        ['1', 'failed', '', `A client named 'again co 2' already exists (client ${id2}).`],
+        ['2', 'created', id3, ''],
+        ['3', 'failed', '', `A client named 'AGAIN CO 3' already exists (client ${id3}).`],
+        ['4', 'failed', '', `A client named 'Again Co 1' already exists (client ${id1}).`],
+        ['5', 'created', second.rows[4]![2], ''],
+      ]);
+      assert.ok(Number(second.rows[4]![2]) > Number(id3), 'objects are created in input order');
+
+      const { clientId, reportId } = await api.createClientAndReport('Again findings');
+      const findings = [
+        { clientId, reportId, title: 'Stored XSS', severity: 'High', affectedAssets: ['app.example.test', 'APP.example.test', 'db.example.test'] },
+        { clientId, reportId, title: 'Weak TLS', severity: 'Low', affectedAssets: ['app.example.test'] },
+      ];
+      assert.deepEqual((await report((await start('findings', findings)).body.requestId)).summary, { total: 2, created: 2, failed: 0 });
+      const again = await report((await start('findings', [{ ...findings[0], title: 'stored  xss' }, { clientId, reportId, title: 'Clickjacking', severity: 'Low', affectedAssets: ['db.example.test'] }])).body.requestId);
+      assert.deepEqual(again.summary, { total: 2, created: 1, failed: 1 });
+      assert.equal(again.rows[0]![3], `A finding titled 'stored  xss' already exists in report ${reportId}.`);
+      const flaws = await api.ok<any[]>('GET', `/api/v1/client/${clientId}/report/${reportId}/flaws`);
+      assert.equal(flaws.length, 3);
+      const details = await Promise.all(flaws.map((f) => api.ok('GET', `/api/v1/client/${clientId}/report/${reportId}/flaw/${f.data[0]}`)));
+      const assetsOf = async (title: string) => {
+        const flaw = details.find((d) => d.title === title);
+        assert.ok(flaw, `finding ${title}`);
+        return Object.values(flaw.affected_assets).map((a: any) => a.asset).sort();
+      };
+      assert.deepEqual(await assetsOf('Stored XSS'), ['app.example.test', 'db.example.test'], 'a name repeated in another case is one asset');
+      assert.deepEqual(await assetsOf('Weak TLS'), ['app.example.test']);
+      assert.deepEqual(await assetsOf('Clickjacking'), ['db.example.test'], 'an existing asset is reused');
+    });
+
     test('bad requests: not an array, empty, 1001 objects, another firm, an unknown kind', async () => {
       const notArray = await start('clients', { name: 'x' });
       assert.equal(notArray.status, 400);

@@ -10,6 +10,8 @@ import type { ObjectKind } from '../object-kind.js';
 import { ObjectInvalid, oneOf, optionalString, optionalStringList, requiredId, requiredString } from '../rules.js';
 import { mustClient, mustReport } from './references.js';
 import { MANUAL_SOURCE, manualFindingKey } from '../../domain/manual-finding.js';
+import type { Queryable } from '../../db/pool.js';
+import { idsByInput, jsonTexts, textArrayFromJson } from './batch-rows.js';
 
 const SEVERITIES: readonly Severity[] = ['Critical', 'High', 'Medium', 'Low', 'Informational'];
 export { MANUAL_SOURCE };
@@ -69,7 +71,69 @@ export const findingsKind: ObjectKind<FindingInput> = {
     }
     return String(findingId);
   },
+  async createMany(db, tenantId, inputs) {
+    // Those whose client or report is missing, or whose title exists in the report (or came
+    // earlier), are left to `create`.
+    const { rows } = await db.query(
+      `INSERT INTO findings (tenant_id, client_id, report_id, source, tool_key, title, severity, data, tags)
+       SELECT $1, u.client_id, u.report_id, $2, u.tool_key, u.title, u.severity, u.data::jsonb, ${textArrayFromJson('u.tags')}
+         FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+              WITH ORDINALITY AS u(client_id, report_id, tool_key, title, severity, data, tags, n)
+        WHERE EXISTS (SELECT 1 FROM clients c WHERE c.tenant_id = $1 AND c.id = u.client_id)
+          AND EXISTS (SELECT 1 FROM reports r WHERE r.tenant_id = $1 AND r.client_id = u.client_id AND r.id = u.report_id)
+        ORDER BY u.n
+       ON CONFLICT (report_id, source, tool_key) DO NOTHING
+       RETURNING id, client_id || chr(1) || report_id || chr(1) || tool_key AS key`,
+      [
+        tenantId,
+        MANUAL_SOURCE,
+        inputs.map((i) => i.clientId),
+        inputs.map((i) => i.reportId),
+        inputs.map((i) => i.key),
+        inputs.map((i) => i.title),
+        inputs.map((i) => i.severity),
+        jsonTexts(inputs.map((i) => i.data)),
+        jsonTexts(inputs.map((i) => i.tags)),
+      ],
+    );
+    const ids = idsByInput(inputs.map((i) => `${i.clientId}\u0001${i.reportId}\u0001${i.key}`), rows);
+    await linkAffectedAssets(db, tenantId, inputs.flatMap((input, k) => (ids[k] === null ? [] : [{ findingId: ids[k]!, input }])));
+    return ids;
+  },
 };
+
+/**
+ * The affected assets of the findings createMany created, as `create` links them one finding
+ * after another: an asset first named by a finding is created with that name, and an existing one
+ * (or one named by an earlier finding) is reused.
+ */
+async function linkAffectedAssets(db: Queryable, tenantId: number, created: { findingId: string; input: FindingInput }[]): Promise<void> {
+  const assets = new Map<string, { clientId: number; identity: string; name: string }>();
+  const links: { findingId: string; asset: string }[] = [];
+  for (const { findingId, input } of created) {
+    for (const name of input.affectedAssets) {
+      const asset = `${input.clientId}\u0001${assetKey(name)}`;
+      if (!assets.has(asset)) assets.set(asset, { clientId: input.clientId, identity: assetKey(name), name });
+      links.push({ findingId, asset });
+    }
+  }
+  if (links.length === 0) return;
+  const wanted = [...assets.values()];
+  const { rows } = await db.query(
+    `INSERT INTO assets (tenant_id, client_id, identity, data)
+     SELECT $1, u.client_id, u.identity, u.data::jsonb
+       FROM unnest($2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS u(client_id, identity, data, n)
+      ORDER BY u.n
+     ON CONFLICT (client_id, identity) DO UPDATE SET updated_at = assets.updated_at
+     RETURNING id, client_id || chr(1) || identity AS key`,
+    [tenantId, wanted.map((a) => a.clientId), wanted.map((a) => a.identity), jsonTexts(wanted.map((a) => ({ name: a.name })))],
+  );
+  const assetIds = new Map(rows.map((row) => [row.key as string, String(row.id)]));
+  await db.query(
+    `INSERT INTO finding_assets (finding_id, asset_id) SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING`,
+    [links.map((l) => l.findingId), links.map((l) => assetIds.get(l.asset)!)],
+  );
+}
 
 function sanitizeOptional(text: string | undefined): string | undefined {
   return text === undefined ? undefined : sanitizeRichText(text);
