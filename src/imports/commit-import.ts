@@ -75,8 +75,11 @@ export async function commitImport(pool: Pool, row: ImportRow, attempt: number):
        RETURNING id, (xmax = 0) AS created`,
       [id, row.tenant_id, row.client_id, row.report_id, row.source, row.finding_tags],
     );
+    // Only the distinct findings come back: a row per link or evidence would put every one of
+    // them in this process's memory at once (a million for a 1 GB scan).
     const { rows: touchedLinks } = await db.query<{ finding_id: number }>(
-      `INSERT INTO finding_assets (finding_id, asset_id, details)
+      `WITH touched AS (
+       INSERT INTO finding_assets (finding_id, asset_id, details)
        SELECT f.id, a.id, l.details FROM (
          SELECT finding_key, asset_key, jsonb_agg(DISTINCT detail) AS details
            FROM staging_links WHERE import_id = $1 GROUP BY finding_key, asset_key
@@ -89,11 +92,13 @@ export async function commitImport(pool: Pool, row: ImportRow, attempt: number):
              updated_at = now()
          WHERE (SELECT jsonb_agg(DISTINCT d) FROM jsonb_array_elements(finding_assets.details || excluded.details) d)
                IS DISTINCT FROM (SELECT jsonb_agg(DISTINCT d) FROM jsonb_array_elements(finding_assets.details) d)
-       RETURNING finding_id`,
+       RETURNING finding_id)
+       SELECT DISTINCT finding_id FROM touched`,
       [id, row.report_id, row.source, row.client_id],
     );
     const { rows: touchedEvidence } = await db.query<{ finding_id: number }>(
-      `INSERT INTO evidence (finding_id, asset_id, evidence_key, label, content)
+      `WITH touched AS (
+       INSERT INTO evidence (finding_id, asset_id, evidence_key, label, content)
        SELECT f.id, a.id, e.content_hash || ':' || e.occurrence, e.label, e.content FROM (
          SELECT finding_key, asset_key, label, content, content_hash,
                 row_number() OVER (PARTITION BY finding_key, asset_key, content_hash ORDER BY seq) AS occurrence
@@ -102,7 +107,8 @@ export async function commitImport(pool: Pool, row: ImportRow, attempt: number):
        JOIN findings f ON f.report_id = $2 AND f.source = $3 AND f.tool_key = e.finding_key
        JOIN assets a ON a.client_id = $4 AND a.identity = e.asset_key
        ON CONFLICT (finding_id, asset_id, evidence_key) DO NOTHING
-       RETURNING finding_id`,
+       RETURNING finding_id)
+       SELECT DISTINCT finding_id FROM touched`,
       [id, row.report_id, row.source, row.client_id],
     );
     const created = new Set(touchedFindings.filter((f) => f.created).map((f) => f.id));
