@@ -2,16 +2,17 @@
  * Load test (issue 7): 50 concurrent users run the whole spec-1 flow (presigned URL, PUT, import,
  * polling my-imports until it ends) while 4 large imports run. Reports errors (target: none),
  * p50/p99 latency of GET /api/v2/my-imports, and whether every import ended with the right counts.
- * Bounded: each user runs FLOWS flows; loopback only; the server is started and stopped here.
+ * Bounded: each user runs FLOWS flows; loopback only; the server is started and stopped here. Run
+ * in each database mode (bench/support/deployment.ts: the embedded PostgreSQL with worker children,
+ * and the machine's PostgreSQL with standalone workers when INTAKE_TEST_DATABASE_URL is set), with
+ * 2 worker processes running 2 imports each.
  *
- *   npm run build && node dist/bench/load.js        (BENCH_USERS, BENCH_FLOWS, BENCH_LARGE_HOSTS to scale)
+ *   npm run build && node dist/bench/load.js        (BENCH_USERS, BENCH_FLOWS, BENCH_LARGE_HOSTS to scale,
+ *                                                    BENCH_MODES=embedded,server)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { startIntake } from '../test/helpers/intake-process.js';
 import { ApiClient } from '../test/helpers/api-client.js';
+import { Site, benchModes, type Deployment } from './support/deployment.js';
 import { SAMPLE_NESSUS } from '../src/parsers/nessus/fixtures/sample-nessus.js';
 import { nessusFixtures } from '../src/parsers/nessus/fixtures/nessus.fixtures.js';
 import { nessusParser } from '../src/parsers/nessus/nessus.parser.js';
@@ -22,8 +23,8 @@ const FLOWS = Number(process.env.BENCH_FLOWS ?? 3);
 const LARGE_HOSTS = Number(process.env.BENCH_LARGE_HOSTS ?? 5000);
 const SMALL = { findings: 5, assets: 3, finding_assets: 5, evidence: 4 };
 
-const latencies: number[] = [];
-const errors: string[] = [];
+let latencies: number[] = [];
+let errors: string[] = [];
 
 async function timedList(api: ApiClient): Promise<any[]> {
   const t0 = performance.now();
@@ -45,9 +46,25 @@ async function waitQuietly(api: ApiClient, key: string): Promise<any> {
 
 const counts = (j: any) => ({ findings: j.processed_findings, assets: j.processed_assets, finding_assets: j.processed_finding_assets, evidence: j.processed_evidence });
 
-const dataDir = await mkdtemp(join(tmpdir(), 'intake-load-'));
-const intake = await startIntake({ INTAKE_DATA_DIR: dataDir, LOG_LEVEL: 'error', INTAKE_WORKERS: '2' });
-try {
+let large = '';
+for await (const piece of nessusFixtures.large(LARGE_HOSTS)) large += piece;
+const expectedLarge = await countRecords(nessusParser.parse(Readable.from([Buffer.from(large)])));
+let failed = false;
+for (const mode of benchModes()) {
+  latencies = [];
+  errors = [];
+  const site = await Site.create(mode);
+  try {
+    const ok = await loadTest(await site.start({ workers: 2, concurrency: 2 }));
+    failed ||= !ok;
+  } finally {
+    await site.destroy();
+  }
+}
+process.exitCode = failed ? 1 : 0;
+
+/** One run against one installation; answers whether it went without errors. */
+async function loadTest(intake: Deployment): Promise<boolean> {
   const admin = intake.admin;
   const me = await admin.ok('GET', '/api/v2/users/me');
   const tenantId = me.user.tenantId;
@@ -60,9 +77,6 @@ try {
     users.push(client);
   }
 
-  let large = '';
-  for await (const piece of nessusFixtures.large(LARGE_HOSTS)) large += piece;
-  const expectedLarge = await countRecords(nessusParser.parse(Readable.from([Buffer.from(large)])));
   const target = await admin.createClientAndReport('load');
 
   // Idle latency first, as the baseline.
@@ -93,15 +107,12 @@ try {
   const seconds = (performance.now() - t0) / 1000;
 
   const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
-  console.log(`\nLoad test: ${USERS} users × ${FLOWS} spec-1 flows while 4 imports of ${(large.length / 1e6).toFixed(0)} MB run (Node ${process.version})`);
+  console.log(`\nLoad test, ${intake.mode} PostgreSQL: ${USERS} users × ${FLOWS} spec-1 flows while 4 imports of ${(large.length / 1e6).toFixed(0)} MB run (Node ${process.version})`);
   console.log(`  wall time                                  ${seconds.toFixed(1)} s`);
   console.log(`  errors                                     ${errors.length}${errors.length ? `: ${errors.slice(0, 5).join('; ')}` : ''}`);
   console.log(`  GET /api/v2/my-imports idle     p50 / p99  ${pct(idle, 50).toFixed(1)} / ${pct(idle, 99).toFixed(1)} ms`);
   console.log(`  GET /api/v2/my-imports loaded   p50 / p99  ${pct(latencies, 50).toFixed(1)} / ${pct(latencies, 99).toFixed(1)} ms (${latencies.length} requests)`);
   console.log(`  p99 loaded / idle                          ${(pct(latencies, 99) / pct(idle, 99)).toFixed(2)} x`);
   console.log(`  every import ended with the right counts   ${errors.length === 0 ? 'yes' : 'no'}`);
-  process.exitCode = errors.length === 0 ? 0 : 1;
-} finally {
-  await intake.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  return errors.length === 0;
 }
