@@ -8,7 +8,7 @@
  *   2. bench/imports.ts  imports end to end, memory, upload, responsiveness, scale-out, other formats;
  *   3. bench/bulk.ts     a 1000-object bulk job against one request per object.
  *
- * BENCH_MB (default 200; 500 gives issue 8's sizes) scales the files; server mode needs INTAKE_TEST_DATABASE_URL. Each step
+ * BENCH_MB (default 500, issue 8's sizes) scales the files; server mode needs INTAKE_TEST_DATABASE_URL. Each step
  * is stopped after a time limit; the run exits non-zero when a step failed or a count was wrong.
  */
 import { spawn } from 'node:child_process';

@@ -3,7 +3,7 @@
  * the machine's PostgreSQL (INTAKE_TEST_DATABASE_URL; skipped when unset), real processes on
  * loopback, every baseline measured in the same run:
  *
- *   1. import of a BENCH_MB (default 200; 500 gives issue 8's sizes) MB Nessus file, preuploaded-import → IMPORT COMPLETE,
+ *   1. import of a BENCH_MB (default 500, issue 8's sizes) MB Nessus file, preuploaded-import → IMPORT COMPLETE,
  *      against saxes merely tokenizing the same file (median of 3, in a fresh process);
  *   2. worker peak RSS importing a BENCH_MB/5 and a 2×BENCH_MB file, each on a fresh worker;
  *   3. presigned PUT of the 2×BENCH_MB file: MB/s and the API's peak RSS;
