@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { startIntake, ADMIN, type IntakeProcess } from './helpers/intake-process.js';
+import { startIntake, startWorker, ADMIN, type IntakeProcess, type WorkerProcess } from './helpers/intake-process.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { ApiClient } from './helpers/api-client.js';
 import { sleep } from './helpers/ports.js';
@@ -145,8 +145,8 @@ describe('web dashboard in headless Chromium', () => {
     return path;
   }
 
-  async function signIn(page: Page, username: string, password: string): Promise<void> {
-    await page.goto(`${intake.baseUrl}/ui/`);
+  async function signIn(page: Page, username: string, password: string, baseUrl = intake.baseUrl): Promise<void> {
+    await page.goto(`${baseUrl}/ui/`);
     await page.getByLabel('Username or email').fill(username);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -351,6 +351,46 @@ describe('web dashboard in headless Chromium', () => {
     assert.equal((await alert.locator('.error-text').innerText()).trim(), failed.error);
     await screenshot(t, page, '07-import-failed-page');
     await page.close();
+  });
+
+  test('an import page follows a running import live, through the import\'s event stream', { timeout: TEST_TIMEOUT }, async (t) => {
+    // An installation without workers at first: the import waits IN QUEUE until one starts.
+    const quietDb = await createTestDatabase();
+    const quietDir = await mkdtemp(join(tmpdir(), 'intake-dashboard-live-'));
+    let quiet: IntakeProcess | undefined;
+    let worker: WorkerProcess | undefined;
+    try {
+      quiet = await startIntake({ DATABASE_URL: quietDb.url, INTAKE_DATA_DIR: quietDir, INTAKE_WORKERS: '0' });
+      const target = await quiet.admin.createClientAndReport('Live Scans');
+      const started = await quiet.admin.importBytes(target, 'nessus', 'live.nessus', SAMPLE_NESSUS);
+      const page = await newTab();
+      const streams: { url: string; type: string }[] = [];
+      page.on('response', (response) => {
+        if (response.url().endsWith(`/api/v2/my-imports/${started.operationId}/events`)) streams.push({ url: response.url(), type: response.headers()['content-type'] ?? '' });
+      });
+      await signIn(page, ADMIN.email, ADMIN.password, quiet.baseUrl);
+      await page.getByRole('heading', { name: 'Imports', level: 1 }).waitFor();
+      await page.goto(`${quiet.baseUrl}/ui/imports/${started.operationId}`);
+      await page.getByRole('heading', { name: 'live.nessus', level: 1 }).waitFor();
+      await page.getByText('IN QUEUE').first().waitFor();
+      const stream = await eventually("the page to open the import's event stream", async () => streams[0]);
+      assert.match(stream.type, /^text\/event-stream/);
+      await screenshot(t, page, '08-import-page-queued');
+
+      worker = startWorker({ DATABASE_URL: quietDb.url, INTAKE_DATA_DIR: quietDir });
+      await page.getByText('IMPORT COMPLETE').first().waitFor({ timeout: 60_000 });
+      const stat = (label: string) => page.locator(`[data-stat="${label}"] dd`).innerText();
+      await eventually('the counts of the finished import', async () => (await stat('Findings')) === '5');
+      assert.equal(await stat('Evidence'), '4');
+      assert.equal(streams.length, 1, 'one stream, held open until the import ended');
+      await screenshot(t, page, '09-import-page-live-complete');
+      await page.close();
+    } finally {
+      await worker?.stop();
+      await quiet?.stop();
+      await quietDb.drop();
+      await rm(quietDir, { recursive: true, force: true });
+    }
   });
 
   test('MFA: after the password, the page asks for the six-digit code and completes the sign-in with it', { timeout: TEST_TIMEOUT }, async (t) => {
