@@ -2,9 +2,14 @@
  * Where a webhook may be sent. By default never to loopback, private, link-local or otherwise
  * internal addresses (a tenant must not reach the machine's or the network's internal services
  * through Intake); INTAKE_WEBHOOK_ALLOW_PRIVATE=true lifts that for development and tests.
+ *
+ * The check is made on the addresses the connection is then made to (`checkedLookup`, given to
+ * the HTTP request as its `lookup`): a name that resolves to a public address when checked and to
+ * an internal one a moment later (DNS rebinding) cannot slip through, since there is no second
+ * resolution.
  */
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { AppError } from '../errors/app-error.js';
 
 const INTERNAL = new BlockList();
@@ -29,16 +34,51 @@ export function checkWebhookUrl(raw: string): URL {
   return url;
 }
 
-/** Resolves the host and refuses internal addresses unless allowed (checked at each delivery). */
-export async function assertDeliverable(url: URL, allowPrivate: boolean): Promise<void> {
-  if (allowPrivate) return;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true });
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+
+/** How names are resolved: the system resolver (getaddrinfo), as every connection does. */
+export type Resolver = (host: string) => Promise<ResolvedAddress[]>;
+const systemResolver: Resolver = (host) => lookup(host, { all: true });
+
+function refuseInternal(hostname: string, addresses: ResolvedAddress[]): void {
   for (const { address: raw, family: rawFamily } of addresses) {
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(raw)?.[1];
     const [address, family] = mapped ? [mapped, 4] : [raw, rawFamily];
     if (INTERNAL.check(address, family === 6 ? 'ipv6' : 'ipv4')) {
-      throw new AppError('WEBHOOK_DESTINATION_FORBIDDEN', `${url.hostname} resolves to an internal address (${address}); webhooks go to public addresses only`);
+      throw new AppError('WEBHOOK_DESTINATION_FORBIDDEN', `${hostname} resolves to an internal address (${address}); webhooks go to public addresses only`);
     }
   }
+}
+
+/**
+ * Refuses an internal destination before connecting. Only IP literals are decided here (no
+ * resolution happens for them); names are checked by `checkedLookup` as the connection resolves them.
+ */
+export function assertDeliverable(url: URL, allowPrivate: boolean): void {
+  if (allowPrivate) return;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const family = isIP(host);
+  if (family) refuseInternal(url.hostname, [{ address: host, family }]);
+}
+
+/**
+ * A `lookup` for http(s).request that resolves the name once, refuses it when any address is
+ * internal (unless allowed), and hands exactly those addresses to the connection.
+ */
+export function checkedLookup(allowPrivate: boolean, resolve: Resolver = systemResolver): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (found) => {
+        const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+        const addresses = family ? found.filter((a) => a.family === family) : found;
+        if (addresses.length === 0) throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
+        if (!allowPrivate) refuseInternal(hostname, addresses);
+        if (options.all) (callback as (error: null, addresses: ResolvedAddress[]) => void)(null, addresses);
+        else callback(null, addresses[0]!.address, addresses[0]!.family);
+      },
+    ).catch((error: NodeJS.ErrnoException) => callback(error, '', 0));
+  };
 }

@@ -7,7 +7,7 @@ import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logging.js';
 import { claimDueDeliveries, recordDelivery, type DeliveryRow } from '../db/repositories/webhooks.repository.js';
 import { getImport } from '../db/repositories/imports.repository.js';
-import { assertDeliverable } from './destination.js';
+import { postWebhook } from './post.js';
 import { signWebhook } from './signature.js';
 
 export const MAX_ATTEMPTS = 8;
@@ -45,14 +45,11 @@ async function deliver(pool: Pool, delivery: DeliveryRow & { url: string; secret
   let status: number | null = null;
   try {
     const url = new URL(delivery.url);
-    await assertDeliverable(url, settings.allowPrivate);
     const body = JSON.stringify(await payloadOf(pool, delivery));
     const timestamp = Math.floor(Date.now() / 1000);
-    const res = await fetch(url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      headers: {
+    status = await postWebhook(
+      url,
+      {
         'content-type': 'application/json',
         'user-agent': 'Intake-Webhooks/1',
         'intake-webhook-id': delivery.id,
@@ -60,11 +57,10 @@ async function deliver(pool: Pool, delivery: DeliveryRow & { url: string; secret
         'intake-webhook-signature': signWebhook(delivery.secret, timestamp, body),
       },
       body,
-    });
-    status = res.status;
-    await res.body?.cancel();
-    if (res.status < 200 || res.status >= 300) throw new Error(`the receiver answered ${res.status}`);
-    await recordDelivery(pool, delivery.id, { delivered: true, status: res.status });
+      { allowPrivate: settings.allowPrivate, timeoutMs: TIMEOUT_MS },
+    );
+    if (status < 200 || status >= 300) throw new Error(`the receiver answered ${status}`);
+    await recordDelivery(pool, delivery.id, { delivered: true, status });
   } catch (error) {
     const message = (error as Error).message;
     const retryInSeconds = delivery.attempts >= MAX_ATTEMPTS ? null : Math.min(3600, settings.backoffSeconds * 2 ** (delivery.attempts - 1));
