@@ -38,6 +38,8 @@ export interface Config {
   workerConcurrency: number;
   /** How often an idle worker polls the queue; only a fallback, as queuing a job wakes the workers. */
   workerPollMs: number;
+  /** Scanner files are parsed in a worker thread, beside the thread that stages the records. */
+  parseInThread: boolean;
   tokenTtlSeconds: number;
   /** Failed authentications allowed per account, and per client address, in the window. */
   authFailuresPerAccount: number;
@@ -120,6 +122,7 @@ export function loadConfig(env: Env = process.env): Config {
     workers: read.int('INTAKE_WORKERS', 1, 0, 64),
     workerNice: read.int('INTAKE_WORKER_NICE', 10, 0, 19),
     workerConcurrency: read.int('INTAKE_WORKER_CONCURRENCY', 2, 1, 64),
+    parseInThread: read.bool('INTAKE_PARSE_THREAD', true),
     // pg-boss polls at most every 500 ms.
     workerPollMs: read.int('INTAKE_WORKER_POLL_MS', 500, 500, 10 * 60_000),
     tokenTtlSeconds: read.int('INTAKE_TOKEN_TTL_SECONDS', 15 * 60, 10, 30 * 24 * 3600),

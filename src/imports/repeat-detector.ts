@@ -1,7 +1,7 @@
 /**
- * Tells whether a record repeats the last one staged under its key, so the staging writer can skip
- * it: a Nessus plugin repeats its whole text on every host it was found on, and the merge would
- * only fold the copies back into one.
+ * Drops finding and asset records that repeat the last one under their key: a Nessus plugin
+ * repeats its whole text on every host it was found on, and the merge would only fold the copies
+ * back into one. Links and evidence always pass.
  *
  * The check compares the parsed values themselves with the last ones kept for the key, before any
  * serialising or sanitising: a repeat then costs a comparison of strings the parser already made,
@@ -9,6 +9,24 @@
  * estimate of its size; once the budget is spent, records under keys not yet kept are always staged
  * (correct, only slower), while keys already kept keep being compared.
  */
+
+import type { ParsedRecord } from '../parsers/contract.js';
+
+/** Estimated bytes of records kept to recognise repeats; past this, new keys always pass. */
+export const REPEAT_BUDGET_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The records of `records` less the repeated findings and assets. Dropping them before parser
+ * actions or staging changes nothing: both treat a record by its key and content alone.
+ */
+export async function* dropRepeats(records: AsyncIterable<ParsedRecord>, budgetBytes = REPEAT_BUDGET_BYTES): AsyncGenerator<ParsedRecord> {
+  const detector = new RepeatDetector(budgetBytes);
+  for await (const record of records) {
+    if (record.kind === 'finding' && detector.repeats(`f:${record.key}`, record.data)) continue;
+    if (record.kind === 'asset' && detector.repeats(`a:${record.key}`, record.data)) continue;
+    yield record;
+  }
+}
 
 /** Rough bytes held for a value: two per UTF-16 unit plus a little per slot. */
 function estimateSize(value: unknown): number {

@@ -15,6 +15,8 @@ import { startHeartbeat } from './heartbeat.js';
 import { StagingWriter, clearStaging } from './staging-writer.js';
 import { StaleAttemptError, commitImport } from './commit-import.js';
 import { applyParserActions, loadParserActionRules } from './parser-actions.js';
+import { parseInThread } from './parse-thread.js';
+import { dropRepeats } from './repeat-detector.js';
 
 const PROGRESS_INTERVAL_MS = 1000;
 /** How much of a file is read to recognise its format. */
@@ -27,6 +29,8 @@ export interface FileImportDeps {
   store: ObjectStore;
   log: Logger;
   heartbeatSeconds: number;
+  /** Parse in a worker thread (parse-thread.ts) rather than on this one. */
+  parseInThread?: boolean;
 }
 
 export async function runFileImport(deps: FileImportDeps, importId: string, options: { finalAttempt: boolean }): Promise<void> {
@@ -54,9 +58,8 @@ export async function runFileImport(deps: FileImportDeps, importId: string, opti
     }
     writer = new StagingWriter(pool, importId);
     // Parser actions (IGNORE, LINK, severity) are loaded once, for the source actually parsed.
-    const records = row.parser_actions_enabled
-      ? applyParserActions(parser.parse(body), await loadParserActionRules(pool, row.tenant_id, row.source))
-      : parser.parse(body);
+    const parsed = deps.parseInThread ? parseInThread(parser.source, body) : dropRepeats(parser.parse(body));
+    const records = row.parser_actions_enabled ? applyParserActions(parsed, await loadParserActionRules(pool, row.tenant_id, row.source)) : parsed;
     try {
       for await (const record of records) await writer.add(record);
     } catch (error) {

@@ -3,22 +3,17 @@
  * `INSERT … SELECT FROM unnest(…)` per table and batch. Memory is bounded by the batch size and
  * by the bytes of evidence held (evidence bodies can be megabytes each).
  *
- * Two things keep the database from being the bottleneck: a finding or asset record identical to
- * the last one staged under its key is not staged again (a Nessus plugin repeats its whole text on
- * every host; the merge would only fold the copies back into one), and batches are written while
- * parsing goes on, with at most MAX_IN_FLIGHT inserts outstanding.
+ * Batches are written while parsing goes on, with at most MAX_IN_FLIGHT inserts outstanding.
+ * Repeated findings and assets are dropped before they get here (repeat-detector.ts).
  */
 import { createHash } from 'node:crypto';
 import type { ParsedRecord } from '../parsers/contract.js';
 import { sanitizeRichText } from './rich-text.js';
-import { RepeatDetector } from './repeat-detector.js';
 import type { Queryable } from '../db/pool.js';
 
 const BATCH_ROWS = 1000;
 const BATCH_EVIDENCE_CHARS = 8 * 1024 * 1024;
 const MAX_IN_FLIGHT = 2;
-/** Estimated bytes of records kept to recognise repeats; past this, new keys are always staged. */
-const REPEAT_BUDGET_BYTES = 32 * 1024 * 1024;
 
 export interface StagedCounts {
   records: number;
@@ -31,8 +26,6 @@ export class StagingWriter {
   private links: { seq: number; findingKey: string; assetKey: string; detail: string }[] = [];
   private evidence: { seq: number; findingKey: string; assetKey: string; label: string; content: string; hash: string }[] = [];
   private evidenceChars = 0;
-  /** Per `kind:key`, the last record staged under it. */
-  private readonly staged = new RepeatDetector(REPEAT_BUDGET_BYTES);
   private readonly inFlight: Promise<void>[] = [];
   private failure: unknown;
 
@@ -60,15 +53,12 @@ export class StagingWriter {
     const seq = ++this.seq;
     switch (record.kind) {
       case 'asset': {
-        const identity = withoutNul(record.key);
-        if (this.staged.repeats(`a:${identity}`, record.data)) break;
-        this.assets.push({ seq, identity, data: toJson(record.data) });
+        this.assets.push({ seq, identity: withoutNul(record.key), data: toJson(record.data) });
         if (this.assets.length >= BATCH_ROWS) await this.flushAssets();
         break;
       }
       case 'finding': {
         const key = withoutNul(record.key);
-        if (this.staged.repeats(`f:${key}`, record.data)) break;
         const { title, severity, ...rest } = record.data;
         if (rest.description !== undefined) rest.description = sanitizeRichText(rest.description);
         if (rest.solution !== undefined) rest.solution = sanitizeRichText(rest.solution);

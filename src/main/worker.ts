@@ -25,7 +25,7 @@ export async function work(): Promise<void> {
   const runtime = await startRuntime(config, log, { allowEmbedded: false, backendNiceness: config.workerNice });
   const jobs = await registerHandlers(
     runtime.boss,
-    { pool: runtime.pool, store: runtime.store, log, heartbeatSeconds: config.heartbeatSeconds },
+    { pool: runtime.pool, store: runtime.store, log, heartbeatSeconds: config.heartbeatSeconds, parseInThread: config.parseInThread },
     { concurrency: config.workerConcurrency, pollSeconds: config.workerPollMs / 1000 },
   );
   // Queued jobs wake the handlers at once; their polls are the fallback.
