@@ -40,7 +40,8 @@ defineFileImportSuite('PostgreSQL server + S3 storage', {
     // Production topology: the api runs no workers; two standalone `intake worker` processes do.
     const env = { DATABASE_URL: db.url, INTAKE_DATA_DIR: '/nonexistent-intake-data', LOG_LEVEL: 'info', ...s3.env };
     intake = await startIntake({ ...env, INTAKE_WORKERS: '0' });
-    workers = [startWorker(env), startWorker(env)];
+    // One worker parses in a thread, one on its main thread: imports land on either, alike.
+    workers = [startWorker({ ...env, INTAKE_PARSE_THREAD: 'true' }), startWorker({ ...env, INTAKE_PARSE_THREAD: 'false' })];
     return { intake, otherTenant: await createOtherTenant(intake.baseUrl) };
   },
   async teardown() {

@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -218,5 +219,15 @@ describe('loadConfig rejects invalid values', () => {
     const problems = problemsOf({ INTAKE_ADMIN_PASSWORD: 'short' });
     assert.equal(problems.length, 1);
     assert.match(problems[0]!, /^INTAKE_ADMIN_PASSWORD:/);
+  });
+});
+
+describe('INTAKE_PARSE_THREAD', () => {
+  test('auto (the default) parses in a thread on machines with 4 CPUs or more; true and false decide', () => {
+    assert.equal(loadConfig({}).parseInThread, availableParallelism() >= 4);
+    assert.equal(loadConfig({ INTAKE_PARSE_THREAD: 'auto' }).parseInThread, availableParallelism() >= 4);
+    assert.equal(loadConfig({ INTAKE_PARSE_THREAD: 'true' }).parseInThread, true);
+    assert.equal(loadConfig({ INTAKE_PARSE_THREAD: 'false' }).parseInThread, false);
+    assert.match(problemsOf({ INTAKE_PARSE_THREAD: 'maybe' })[0]!, /^INTAKE_PARSE_THREAD: expected one of auto, true, false/);
   });
 });

@@ -2,9 +2,10 @@
  * Runs a parser in a worker thread, so that tokenizing and building records (about two thirds of
  * an import's JavaScript time) use one core while this thread stages the records into PostgreSQL.
  *
- * Flow control both ways keeps memory bounded: the thread asks for the next input chunk only when
- * its parser wants one, and it sends records in batches, with at most BATCHES_IN_FLIGHT batches
- * not yet taken by the consumer. A parse error crosses back as a ParseError with the same message
+ * Flow control both ways keeps memory bounded: the thread asks for input a few chunks ahead of its
+ * parser (CHUNKS_AHEAD), and it sends records in batches (RECORDS_PER_BATCH, or fewer when their
+ * evidence reaches BATCH_EVIDENCE_CHARS), with at most BATCHES_IN_FLIGHT batches not yet taken by
+ * the consumer. A parse error crosses back as a ParseError with the same message
  * and position; stopping early (the consumer returns or throws) ends the thread.
  */
 import { Worker } from 'node:worker_threads';
@@ -13,6 +14,11 @@ import { ParseError, type ParsePosition } from '../parsers/parse-error.js';
 
 /** Records per message: large enough that messaging costs little, small enough to stay light. */
 export const RECORDS_PER_BATCH = 256;
+/**
+ * A batch is also cut once its evidence holds this many characters: evidence bodies can be
+ * megabytes each, and what is in flight must stay bounded in bytes, not only in records.
+ */
+export const BATCH_EVIDENCE_CHARS = 2 * 1024 * 1024;
 /** Batches the thread may send ahead of the consumer. */
 export const BATCHES_IN_FLIGHT = 8;
 /** Input chunks the thread asks for ahead of its parser (a few MB at most). */

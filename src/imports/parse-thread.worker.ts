@@ -9,7 +9,7 @@ import { getParser } from '../parsers/registry.js';
 import type { ParsedRecord } from '../parsers/contract.js';
 import { ParseError } from '../parsers/parse-error.js';
 import { dropRepeats } from './repeat-detector.js';
-import { BATCHES_IN_FLIGHT, CHUNKS_AHEAD, RECORDS_PER_BATCH, type FromThread, type ThreadParseRequest, type ToThread } from './parse-thread.js';
+import { BATCHES_IN_FLIGHT, BATCH_EVIDENCE_CHARS, CHUNKS_AHEAD, RECORDS_PER_BATCH, type FromThread, type ThreadParseRequest, type ToThread } from './parse-thread.js';
 
 const port = parentPort!;
 const { source } = workerData as ThreadParseRequest;
@@ -60,11 +60,14 @@ async function run(): Promise<void> {
   const parser = getParser(source);
   if (!parser) throw new Error(`no parser for source "${source}"`);
   let batch: ParsedRecord[] = [];
+  let evidenceChars = 0;
   for await (const record of dropRepeats(parser.parse(input()))) {
     batch.push(record);
-    if (batch.length >= RECORDS_PER_BATCH) {
+    if (record.kind === 'evidence') evidenceChars += record.content.length;
+    if (batch.length >= RECORDS_PER_BATCH || evidenceChars >= BATCH_EVIDENCE_CHARS) {
       await sendBatch(batch);
       batch = [];
+      evidenceChars = 0;
     }
   }
   if (batch.length > 0) await sendBatch(batch);
