@@ -5,7 +5,7 @@
  */
 import { describe, before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -108,5 +108,27 @@ describe('a worker killed mid-import', () => {
     assert.equal(flaws.length, 800);
     const report = await (await fetch(done.result.reportUrl)).text();
     assert.equal(report.trim().split('\n').length, 1001, 'one report row per input');
+  });
+
+  test('a bulk job that cannot run ends Failed with the reason, and frees the user for the next job', async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    const api = intake.admin;
+    const login = await api.request('POST', '/api/v1/authenticate', { username: 'admin@example.com', password: 'Test-Passw0rd!' });
+    const start = () => api.request('POST', `/api/v1/idm/${login.body.tenant_id}/clients/import`, [{ name: 'Lost Co' }]);
+    const res = await start();
+    assert.equal(res.status, 200, res.text);
+    const pending = await api.request('GET', `/api/v1/request/${res.body.requestId}`);
+    assert.deepEqual(pending.body, { requestId: res.body.requestId, status: 'Pending' });
+    // The stored request body is gone before any worker reads it: no retry can mend that.
+    const importId: string = res.body.requestId.slice('import-'.length);
+    await unlink(join(dataDir, 'objects', `b${importId.replace(/-/g, '')}`, 'request.json'));
+    await worker();
+    const done = await waitForRequest(api, res.body.requestId);
+    assert.equal(done.status, 'Failed', JSON.stringify(done));
+    assert.match(done.error, /no stored object "b[0-9a-f]{32}\/request\.json"/);
+    assert.equal(done.result, undefined);
+    const next = await start();
+    assert.equal(next.status, 200, `a Failed job is no longer active: ${next.text}`);
+    assert.equal((await waitForRequest(api, next.body.requestId)).status, 'Completed');
   });
 });
