@@ -343,4 +343,35 @@ describe('intake CLI against a real intake serve', () => {
     const again = await runCli(['imports'], { env });
     assert.equal(again.code, 1);
   });
+
+  test('on a terminal (a pty from util-linux script), import --wait draws an upload bar, then an import bar, then the coloured result', async () => {
+    const created = await intake.admin.ok('POST', '/api/v2/api-tokens', { name: 'cli tty test' });
+    const command = [process.execPath, CLI, 'import', join(work, 'sample.nessus'), '--client', String(target.clientId), '--report', String(target.reportId), '--wait'].join(' ');
+    const run = await new Promise<Run>((resolve, reject) => {
+      const child = spawn('script', ['-qfec', command, '/dev/null'], {
+        cwd: work,
+        env: { PATH: process.env.PATH, HOME: join(work, 'home'), TERM: 'xterm', INTAKE_URL: intake.baseUrl, INTAKE_TOKEN: created.token, XDG_CONFIG_HOME: join(work, 'tty-config') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      child.once('error', reject);
+      child.once('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+    assert.equal(run.code, 0, describeRun(run));
+    const screen = run.stdout;
+    // Each bar redraws one line: a carriage return, the line, then "erase to the end of the line".
+    const upload = screen.indexOf('\rUploading sample.nessus');
+    const importing = screen.indexOf('\rImporting sample.nessus');
+    assert.ok(upload >= 0, `an upload bar was drawn: ${JSON.stringify(screen)}`);
+    assert.ok(importing > upload, `then an import bar: ${JSON.stringify(screen)}`);
+    assert.match(screen, /\rUploading sample\.nessus .*100%.*\x1b\[K/);
+    assert.match(screen, /\x1b\[32mIMPORT COMPLETE\x1b\[39m/, 'the final status is coloured on a terminal');
+  });
 });

@@ -7,7 +7,8 @@
  * keys, request ids and import ids, alone and mixed with their own. Nothing may answer 2xx or
  * show the other tenant's data, and snapshots of both tenants, read through their own API before
  * and after, must be equal. Creating with the other tenant's ids in the body creates in the
- * caller's tenant only; idempotency keys and webhooks stay within their tenant.
+ * caller's tenant only; idempotency keys and webhooks stay within their tenant. Roles: with its
+ * own tenant's ids, a READ_ONLY user gets 403 on every write route, an ANALYST on the ADMIN-only ones.
  */
 import { describe, before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -246,6 +247,78 @@ describe('cross-tenant isolation', () => {
       assert.deepEqual(failures, []);
     });
   }
+
+  /**
+   * Routes that do not change tenant data although their method is not GET: logging in, the
+   * caller's own credentials (MFA, refresh, personal API tokens: "theirs whatever the role"), and
+   * PlexTrac's reads by POST. Every other non-GET route is a write.
+   */
+  const NOT_WRITES = new Set([
+    'POST /api/v1/authenticate',
+    'POST /api/v1/authenticate/mfa',
+    'PUT /api/v1/token/refresh',
+    'POST /api/v2/users/me/mfa',
+    'POST /api/v2/users/me/mfa/confirm',
+    'DELETE /api/v2/users/me/mfa',
+    'POST /api/v2/api-tokens',
+    'DELETE /api/v2/api-tokens/{id}',
+    'POST /api/v2/repositories/getAllWriteupsRepositories',
+    'POST /api/v2/repositories/{repositoryId}',
+    'POST /api/v2/repositories/{repositoryId}/getWriteups',
+  ]);
+  /** Writes that manage the tenant's people and integrations: ADMIN only, so an ANALYST gets 403 too. */
+  const ADMIN_ONLY = new Set([
+    'POST /api/v2/tenants/{tenantId}/users',
+    'PUT /api/v2/tenants/{tenantId}/users/{userId}',
+    'POST /api/v2/tenants/{tenantId}/users/{userId}/deactivate',
+    'POST /api/v2/tenants/{tenantId}/users/{userId}/activate',
+    'POST /api/v2/webhooks',
+    'DELETE /api/v2/webhooks/{id}',
+  ]);
+
+  /** A write route's request with the caller's own ids: what a legitimate writer would send. */
+  function ownRequest(route: Route, rule: Rule, world: TenantWorld): { path: string; request: ProbeRequest } {
+    const own: Pick = (slot) => world.ids[slot];
+    const params = { ...PARAM_SLOTS, ...(rule.kind === 'scoped' ? rule.params : {}) };
+    const path = route.path.includes('{') ? fillPath(route.path, params, own) : route.path;
+    if (rule.kind === 'create') return { path, request: rule.build(world.ids, world.marker) };
+    if (rule.kind === 'instance') return { path, request: { body: { name: 'probe', admin: { email: 'role-probe@example.com' } } } };
+    if (rule.kind === 'scoped' || rule.kind === 'list' || rule.kind === 'self') return { path, request: rule.build?.(own) ?? {} };
+    return { path, request: {} };
+  }
+
+  test('roles on every write route: READ_ONLY gets 403 with its own tenant\'s ids, and ANALYST too where only ADMIN may write', async () => {
+    const writes = routes.filter((r) => r.method !== 'GET' && !NOT_WRITES.has(keyOf(r)));
+    assert.ok(writes.length > 30, `${writes.length} write routes`);
+    assert.deepEqual([...ADMIN_ONLY].filter((k) => !writes.some((r) => keyOf(r) === k)), [], 'ADMIN_ONLY names routes that exist');
+    const failures: string[] = [];
+    for (const world of [alpha, bravo]) {
+      const callers = [
+        { label: `${world.marker} READ_ONLY user`, api: world.reader, session: world.reader.token!, applies: () => true },
+        { label: `${world.marker} ANALYST`, api: world.analyst, session: world.analyst.token!, applies: (route: Route) => ADMIN_ONLY.has(keyOf(route)) },
+      ];
+      for (const caller of callers) {
+        const prober: Prober = { label: caller.label, api: caller.api, session: caller.session, world, readOnly: true, isInstanceAdmin: false };
+        for (const route of writes.filter(caller.applies)) {
+          for (const rule of rulesOf(route)) {
+            const { path, request } = ownRequest(route, rule, world);
+            const res = await send(prober, route.method, path, request);
+            const code = rule.kind === 'instance' ? 'FORBIDDEN_INSTANCE_ADMIN' : 'FORBIDDEN_ROLE';
+            // Spec 3's routes spell the code in their own error body (`error: "forbidden_role"`).
+            let answered: string | undefined;
+            try {
+              const body = JSON.parse(res.text) as { code?: string; error?: string };
+              answered = body.code ?? body.error?.toUpperCase();
+            } catch {
+              answered = undefined;
+            }
+            if (res.status !== 403 || answered !== code) failures.push(`${caller.label} → ${keyOf(route)} (${path}): expected 403 ${code}, got ${res.status}: ${res.text.slice(0, 200)}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
 
   test('after all the probes, both tenants have exactly what they had, and every user still logs in', async () => {
     for (const world of [alpha, bravo]) {

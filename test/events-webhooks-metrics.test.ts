@@ -16,6 +16,8 @@ import { sleep } from './helpers/ports.js';
 import { SAMPLE_NESSUS } from '../src/parsers/nessus/fixtures/sample-nessus.js';
 import { nessusFixtures } from '../src/parsers/nessus/fixtures/nessus.fixtures.js';
 
+const METRICS_TOKEN = 'metrics-scrape-token-for-tests';
+
 interface Received {
   headers: Record<string, string | string[] | undefined>;
   body: string;
@@ -34,7 +36,15 @@ describe('live progress, webhooks and metrics', () => {
   before(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'intake-events-'));
-    intake = await startIntake({ DATABASE_URL: db.url, INTAKE_DATA_DIR: dataDir, INTAKE_WEBHOOK_ALLOW_PRIVATE: 'true', INTAKE_WEBHOOK_BACKOFF_SECONDS: '1' });
+    intake = await startIntake({
+      DATABASE_URL: db.url,
+      INTAKE_DATA_DIR: dataDir,
+      INTAKE_WEBHOOK_ALLOW_PRIVATE: 'true',
+      INTAKE_WEBHOOK_BACKOFF_SECONDS: '1',
+      INTAKE_METRICS_TOKEN: METRICS_TOKEN,
+      // The logs test reads the request and import lines, which are written at info.
+      LOG_LEVEL: 'info',
+    });
     api = intake.admin;
     receiver = createServer((req, res) => {
       let body = '';
@@ -123,8 +133,13 @@ describe('live progress, webhooks and metrics', () => {
   });
 
   test('GET /metrics reports imports by kind, state and source, queue depth, durations and HTTP latency', async () => {
-    const res = await fetch(`${intake.baseUrl}/metrics`);
+    // INTAKE_METRICS_TOKEN is set: a scrape without it, or with another, is refused.
+    assert.equal((await fetch(`${intake.baseUrl}/metrics`)).status, 401);
+    assert.equal((await fetch(`${intake.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}x` } })).status, 401);
+    assert.equal((await fetch(`${intake.baseUrl}/metrics`, { headers: { authorization: api.token! } })).status, 401, 'a session token is not the metrics token');
+    const res = await fetch(`${intake.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     const text = await res.text();
     assert.match(text, /^intake_imports\{kind="file",state="succeeded",source="nessus"\} [1-9]\d*$/m);
     assert.match(text, /^intake_imports\{kind="file",state="failed",source="nessus"\} [1-9]\d*$/m);
@@ -133,5 +148,34 @@ describe('live progress, webhooks and metrics', () => {
     assert.match(text, /^intake_import_bytes_bucket\{kind="file",le="\+Inf"\} [1-9]\d*$/m);
     assert.match(text, /^intake_http_request_duration_seconds_bucket\{.*route="\/api\/v2\/my-imports".*\} \d+$/m);
     assert.match(text, /^intake_process_resident_memory_bytes \d+/m);
+  });
+
+  test('logs are JSON lines: requests carry a reqId, the request that queued an import names its importId, and so do the worker\'s lines', async () => {
+    const target = await api.createClientAndReport('Logged client');
+    const started = await api.importBytes(target, 'nessus', 'logged.nessus', SAMPLE_NESSUS);
+    assert.equal((await api.waitForImport(started.operationId)).status, 'IMPORT COMPLETE');
+    const importId = started.operationId;
+    let lines: any[] = [];
+    for (let i = 0; i < 50; i++) {
+      lines = intake
+        .log()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line));
+      if (lines.some((l) => l.importId === importId && l.msg === 'import complete')) break;
+      await sleep(100);
+    }
+    assert.ok(lines.length > 0, 'the processes log JSON lines');
+    assert.ok(lines.every((l) => typeof l.level === 'number' && typeof l.time === 'number' && typeof l.msg === 'string'));
+    const queued = lines.find((l) => l.importId === importId && l.msg === 'import queued');
+    assert.ok(queued, 'the api says which import a request queued');
+    assert.match(String(queued.reqId), /\S/);
+    assert.equal(queued.source, 'nessus');
+    const sameRequest = lines.filter((l) => l.reqId === queued.reqId && l.pid === queued.pid);
+    assert.ok(sameRequest.some((l) => l.req?.url?.includes('/preuploaded-import/')), 'the reqId ties the line to its request');
+    const done = lines.find((l) => l.importId === importId && l.msg === 'import complete');
+    assert.ok(done, "the worker's lines carry the importId");
+    assert.notEqual(done.pid, queued.pid, 'written by the worker process');
+    assert.equal(done.findings, 5);
   });
 });

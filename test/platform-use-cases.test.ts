@@ -1,6 +1,7 @@
 /**
  * Spec 2's use cases over real HTTP against a real `intake serve` (and its worker), one test per
- * use case following its numbered steps: images in rich-text fields, copying a finding to a
+ * use case following its numbered steps: a session token without MFA, the list of tenant users,
+ * images in rich-text fields, copying a finding to a
  * WriteupsDB repository, reusing an assessment; plus findings CRUD and parser actions applied by
  * an import with `useParserActions: true`.
  */
@@ -69,6 +70,59 @@ describe('platform API use cases (spec 2)', () => {
     }
     return out;
   }
+
+  test('Generating Session Token Without MFA: authenticate, read tenant_id, cookie and token, use the token as Bearer for 15 minutes', async () => {
+    // 1. POST Authentication with the user name and password.
+    const before = Date.now();
+    const res = await fetch(`${intake.baseUrl}/api/v1/authenticate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin@example.com', password: 'Test-Passw0rd!' }),
+    });
+    assert.equal(res.status, 200);
+    // 2. The tenant_id, cookie and token values are returned (and no MFA step is asked for).
+    const body = await res.json();
+    assert.equal(body.status, 'success');
+    assert.equal(body.tenant_id, tenantId);
+    assert.equal(typeof body.cookie, 'string');
+    assert.ok(body.cookie.length > 0);
+    assert.equal(body.mfa_enabled, undefined);
+    // 3. The session token from the body; it is good for 15 minutes.
+    const token: string = body.token;
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+    assert.equal(claims.exp - claims.iat, 15 * 60);
+    const expiresIn = Date.parse(body.expires_at) - before;
+    assert.ok(expiresIn > 14 * 60_000 && expiresIn <= 15 * 60_000 + 2000, `expires_at ${body.expires_at}`);
+    // 4. The token as the Bearer token of other endpoints.
+    const clients = await fetch(`${intake.baseUrl}/api/v1/client/list`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(clients.status, 200);
+    assert.ok(Array.isArray(await clients.json()));
+  });
+
+  test('Retrieving List of Tenant Users: GET /api/v2/tenants/{tenantId}/users with the session token', async () => {
+    const login = await (await fetch(`${intake.baseUrl}/api/v1/authenticate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin@example.com', password: 'Test-Passw0rd!' }),
+    })).json();
+    // 1. GET Tenant Users with the instance URL and the tenant id the login answered.
+    const res = await fetch(`${intake.baseUrl}/api/v2/tenants/${login.tenant_id}/users`, { headers: { authorization: `Bearer ${login.token}` } });
+    assert.equal(res.status, 200);
+    const users = await res.json();
+    assert.equal(users.status, 'success');
+    const byEmail = new Map<string, any>(users.data.map((u: any) => [u.email, u]));
+    assert.deepEqual([...byEmail.keys()].sort(), ['admin@example.com', 'reader@example.com'], "all of the tenant's users, and only them");
+    const reader = byEmail.get('reader@example.com');
+    assert.equal(reader.role, 'READ_ONLY');
+    assert.equal(reader.tenantId, login.tenant_id);
+    assert.equal(reader.isActive, true);
+    assert.deepEqual(reader.mfa, { enabled: false });
+    assert.equal(typeof reader.fullName, 'string');
+    assert.equal(users.meta.pagination.total, 2);
+    // Another tenant's id reads as one that does not exist.
+    const foreign = await fetch(`${intake.baseUrl}/api/v2/tenants/${login.tenant_id}/users`, { headers: { authorization: other.token! } });
+    assert.equal(foreign.status, 404);
+  });
 
   test('Adding Images to CKEditor Fields: upload, put <img> in a finding, and it renders for the tenant only', async () => {
     const { clientId, reportId } = await admin.createClientAndReport('Images');

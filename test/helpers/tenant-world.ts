@@ -51,6 +51,8 @@ export interface TenantWorld {
   admin: ApiClient;
   adminEmail: string;
   reader: ApiClient;
+  /** An ANALYST of the tenant: writes, but manages neither users nor webhooks. */
+  analyst: ApiClient;
   /** The admin's personal API token, as a client. */
   viaApiToken: ApiClient;
   isInstanceAdmin: boolean;
@@ -195,7 +197,7 @@ export async function seedTenant(
     webhook.secret,
     ...passwords.values(),
   ];
-  return { marker, admin, adminEmail: options.adminEmail, reader, viaApiToken, isInstanceAdmin: options.isInstanceAdmin, passwords, ids, fingerprints, bulkBody };
+  return { marker, admin, adminEmail: options.adminEmail, reader, analyst: analyst.api, viaApiToken, isInstanceAdmin: options.isInstanceAdmin, passwords, ids, fingerprints, bulkBody };
 }
 
 /** Everything the tenant has, read through its admin's API: equal snapshots mean nothing changed. */

@@ -101,6 +101,7 @@ export async function fileImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
     },
     async (request) => {
       const row = await service.startPreuploadedImport(request.caller, request.params, request.body);
+      logQueued(request, row.id);
       return { status: 'success' as const, operationId: row.id, importJob: importJobView(row, request.caller.email) };
     },
   );
@@ -124,6 +125,7 @@ export async function fileImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
       reply.header('Sunset', SUNSET);
       reply.header('Link', `</api/v2/client/${request.params.clientId}/report/${request.params.reportId}/preuploaded-import/${request.params.source}>; rel="successor-version"`);
       const row = await streamMultipartImport(service, request);
+      logQueued(request, row.id);
       return { status: 'success' as const, operationId: row.id, importJob: importJobView(row, request.caller.email) };
     },
   );
@@ -146,6 +148,7 @@ export async function fileImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
     },
     async (request, reply) => {
       const queued = await streamMultipartImport(service, request);
+      logQueued(request, queued.id);
       const row = await waitForImportEnd(deps, queued.id, deps.config.syncImportTimeoutSeconds * 1000);
       if (row.state === 'failed') throw new AppError('IMPORT_FAILED', row.error_status ?? 'the import failed');
       if (row.state !== 'succeeded') reply.code(202);
@@ -176,4 +179,12 @@ export async function fileImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
       return importJobView(row, row.user_email);
     },
   );
+}
+
+/**
+ * One log line tying the request (its `reqId`) to the import it queued (`importId`, which the
+ * worker's lines carry too), so an operator can follow a request into the worker's logs.
+ */
+function logQueued(request: FastifyRequest<{ Params: Static<typeof ImportParams> }>, importId: string): void {
+  request.log.info({ importId, source: request.params.source, clientId: request.params.clientId, reportId: request.params.reportId }, 'import queued');
 }
