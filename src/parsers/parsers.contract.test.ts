@@ -1,6 +1,9 @@
 /**
- * The parser contract, checked the same way for every parser listed in all-fixtures.ts:
+ * The parser contract, checked the same way for every registered parser (each must list its fixtures
+ * in all-fixtures.ts):
  * - its own samples give the counts they document, and the same records in 1-byte chunks;
+ * - every finding of its samples has one of the five severities, and (unless the format has no
+ *   severity of its own) its samples' findings keep the tool's raw value as toolSeverity;
  * - an empty file gives zero records or a ParseError (the subtest's name says which);
  * - a truncated file (the largest sample cut in the middle of the line holding its midpoint, so a
  *   line-based format is not cut on a record boundary) is a ParseError;
@@ -20,7 +23,7 @@ import type { Parser } from './contract.js';
 import type { ParserFixtures } from './fixtures.js';
 import { ParseError } from './parse-error.js';
 import { allFixtures, indistinguishableFormats } from './all-fixtures.js';
-import { getParser } from './registry.js';
+import { getParser, listSources } from './registry.js';
 import { countRecords } from './support/count-records.js';
 import { byteChunks, collect } from './support/testing.js';
 
@@ -32,6 +35,14 @@ const SAMPLE_EVERY = 5_000;
 /** The large file reaches the parser in pieces of this size, as a file stream would deliver it. */
 const PIECE_BYTES = 64 * 1024;
 const QUICK = { timeout: 20_000 };
+const SEVERITIES: readonly string[] = ['Critical', 'High', 'Medium', 'Low', 'Informational'];
+/** Formats that carry no severity of their own, so no finding can keep one (toolSeverity), with the reason. */
+const FORMATS_WITHOUT_SEVERITY: Readonly<Record<string, string>> = { nikto: 'Nikto assigns no severity to its items' };
+
+// The contract covers every registered parser: one registered without fixtures would escape it.
+test('every registered parser has fixtures in all-fixtures.ts, and only registered ones do', () => {
+  assert.deepEqual(allFixtures.map((fixtures) => fixtures.source).sort(), [...listSources()].sort());
+});
 
 for (const fixtures of allFixtures) {
   const { source } = fixtures;
@@ -48,9 +59,26 @@ for (const fixtures of allFixtures) {
       test(`sample ${sample.name}: counts match the documented ones`, QUICK, async () => {
         assert.deepEqual(await countRecords(parser.parse(wholeFile(sample.content))), sample.expected);
       });
+      test(`sample ${sample.name}: every finding has one of the five severities`, QUICK, async () => {
+        for (const record of await collect(parser.parse(wholeFile(sample.content)))) {
+          if (record.kind === 'finding') assert.ok(SEVERITIES.includes(record.data.severity), `finding ${record.key}: severity "${record.data.severity}"`);
+        }
+      });
       test(`sample ${sample.name}: 1-byte chunks give the same records as the whole file`, QUICK, async () => {
         const whole = await collect(parser.parse(wholeFile(sample.content)));
         assert.deepEqual(await collect(parser.parse(byteChunks(sample.content, 1))), whole);
+      });
+    }
+
+    const noRawSeverity = FORMATS_WITHOUT_SEVERITY[source];
+    if (noRawSeverity === undefined) {
+      test("the tool's own severity is kept (toolSeverity) on the findings of its samples", QUICK, async () => {
+        const findings = [];
+        for (const sample of fixtures.samples) {
+          for (const record of await collect(parser.parse(wholeFile(sample.content)))) if (record.kind === 'finding') findings.push(record);
+        }
+        assert.ok(findings.length > 0, 'the samples have no finding');
+        assert.ok(findings.some((f) => f.data.toolSeverity?.trim()), 'no finding of the samples keeps the raw severity in toolSeverity');
       });
     }
 

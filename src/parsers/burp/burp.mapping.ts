@@ -19,6 +19,7 @@ export function findingData(issue: XmlElement, key: string): FindingData {
   return compact({
     title: childText(issue, 'name') ?? `Burp issue type ${key}`,
     severity: issueSeverity(issue),
+    toolSeverity: childText(issue, 'severity'),
     description: joinParts(childText(issue, 'issueBackground'), childText(issue, 'issueDetail')),
     solution: joinParts(childText(issue, 'remediationBackground'), childText(issue, 'remediationDetail')),
     references: nonEmpty(linksInHtml(childText(issue, 'references') ?? '')),

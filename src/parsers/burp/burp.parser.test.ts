@@ -29,6 +29,7 @@ test('maps an issue to an asset, a finding and a link', async () => {
     data: {
       title: 'Cross-site scripting (reflected)',
       severity: 'High',
+      toolSeverity: 'High',
       description: '<p>Reflected XSS arises when…</p>\n\nThe value of the <b>q</b> parameter is copied into the page.',
       solution: '<p>Encode output.</p>',
       references: ['https://portswigger.net/web-security/cross-site-scripting', 'https://example.test/?a=1&b=2'],

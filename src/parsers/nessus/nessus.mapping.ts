@@ -67,12 +67,19 @@ export function itemSeverity(item: XmlElement): Severity | undefined {
     ?? SEVERITY_BY_RISK_FACTOR[childText(item, 'risk_factor')?.toLowerCase() ?? ''];
 }
 
+/** What the severity came from, as Nessus wrote it: the number (0–4), else `risk_factor`. */
+function rawSeverity(item: XmlElement): string | undefined {
+  const number = item.attributes.severity?.trim() ?? '';
+  return SEVERITY_BY_NUMBER[number] ? number : childText(item, 'risk_factor');
+}
+
 export function findingData(item: XmlElement, severity: Severity): FindingData {
   const pluginId = item.attributes.pluginID?.trim() ?? '';
   const xrefCwes = childTexts(item, 'xref').filter((x) => /^CWE:/i.test(x));
   return compact({
     title: item.attributes.pluginName?.trim() || childText(item, 'plugin_name') || `Nessus plugin ${pluginId}`,
     severity,
+    toolSeverity: rawSeverity(item),
     description: childText(item, 'description'),
     solution: childText(item, 'solution'),
     references: nonEmpty(unique(childTexts(item, 'see_also').flatMap(splitLines))),

@@ -30,6 +30,7 @@ test('maps a ReportItem to a finding, a link and an evidence', async () => {
     data: {
       title: 'Weak TLS ciphers – résumé',
       severity: 'High',
+      toolSeverity: '3',
       description: 'Weak ciphers are enabled.',
       solution: 'Disable RC4 & 3DES.',
       references: ['https://example.test/a', 'https://example.test/b'],
@@ -126,6 +127,7 @@ test('falls back to risk_factor when the severity attribute is missing', async (
   const records = await parse(nessusFile('<ReportHost name="h"><ReportItem pluginID="7"><risk_factor>Critical</risk_factor></ReportItem></ReportHost>'));
   const finding = records.find((r) => r.kind === 'finding');
   assert.equal(finding?.kind === 'finding' ? finding.data.severity : undefined, 'Critical');
+  assert.equal(finding?.kind === 'finding' ? finding.data.toolSeverity : undefined, 'Critical', 'the raw value is the one the severity came from');
 });
 
 test('a ReportHost without host-ip or name is rejected', async () => {
