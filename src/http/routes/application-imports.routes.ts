@@ -6,6 +6,7 @@ import { AppError } from '../../errors/app-error.js';
 import { authenticate, requireWrite } from '../auth.js';
 import { Security } from '../schemas/common.js';
 import { NoBody } from '../schemas/people.schemas.js';
+import { FilePart, documentedBody } from '../schemas/documented-body.js';
 import { ApplicationImportService, validationError, type UploadPart } from '../../connectors/application-import.service.js';
 import { getApplicationImport, listApplicationImports, listImportFiles, requestCancel } from '../../db/repositories/application-imports.repository.js';
 import { isUuid } from '../../db/repositories/connectors.repository.js';
@@ -35,6 +36,11 @@ export async function applicationImportRoutes(app: FastifyInstance, deps: AppDep
     '/api/application-imports/upload',
     {
       preHandler: requireWrite,
+      config: documentedBody(
+        Type.Object({ applicationId: Type.Optional(Type.String({ description: 'or in the query string' })) }, {
+          additionalProperties: FilePart('one CSV file per file group, in a field named by the file group GUID'),
+        }),
+      ),
       schema: {
         tags: ['connector imports'],
         summary: 'Upload one CSV file per file group (fields keyed by file group GUID) and stage an import',

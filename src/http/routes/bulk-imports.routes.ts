@@ -13,6 +13,7 @@ import { getBulkImport } from '../../bulk/bulk.repository.js';
 import { listObjectKinds } from '../../bulk/object-kinds.js';
 import { findUser } from '../../db/repositories/users.repository.js';
 import { bulkStatusView } from '../views/bulk.view.js';
+import { documentedBody } from '../schemas/documented-body.js';
 
 const StartParams = Type.Object({ firmId: IdParam, objects: Type.String({ maxLength: 64 }) });
 const RequestParams = Type.Object({ requestId: Type.String({ maxLength: 100 }) });
@@ -41,6 +42,8 @@ export async function bulkImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
     '/api/v1/idm/:firmId/:objects/import',
     {
       bodyLimit: deps.config.bulkMaxBytes,
+      // Checked by the service, which reports each bad object instead of refusing the request.
+      config: documentedBody(Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: MAX_OBJECTS })),
       // Creating users is managing the tenant's people: admins only.
       preHandler: [requireWrite, (request, reply) => ((request.params as { objects: string }).objects.toLowerCase() === 'users' ? requireAdmin(request, reply) : Promise.resolve())],
       schema: {

@@ -13,6 +13,7 @@ import { IdParam, Security, withErrors } from '../schemas/common.js';
 import { authenticate, requireWrite } from '../auth.js';
 import { importJobView, myImportView } from '../views/imports.view.js';
 import { ImportJob, MyImport } from '../schemas/imports.schemas.js';
+import { FilePart, documentedBody } from '../schemas/documented-body.js';
 
 const ImportParams = Type.Object({ clientId: IdParam, reportId: IdParam, source: Type.String({ minLength: 1, maxLength: 64 }) });
 const PresignBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: true });
@@ -26,6 +27,11 @@ const PreuploadedBody = Type.Object(
   { additionalProperties: true },
 );
 const StartedImport = Type.Object({ status: Type.Literal('success'), operationId: Type.String(), importJob: ImportJob });
+/** The multipart form of the upload routes (documented only: the handler streams the parts). */
+const MultipartImportBody = Type.Object({
+  file: FilePart('the scanner file; fields after it are ignored'),
+  tags: Type.Optional(Type.String({ description: 'JSON text {"assets": [...], "findings": [...]}; send it before the file' })),
+});
 
 /**
  * Reads a multipart import request: fields before the file (tags) are kept, the `file` part is
@@ -110,6 +116,7 @@ export async function fileImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
     '/api/v2/client/:clientId/report/:reportId/importAsync/:source',
     {
       preHandler: requireWrite,
+      config: documentedBody(MultipartImportBody),
       schema: {
         tags: ['file imports'],
         summary: 'Deprecated: multipart upload (field `file`); use presigned-url + preuploaded-import',
@@ -134,6 +141,7 @@ export async function fileImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
     '/api/v1/client/:clientId/report/:reportId/import/:source',
     {
       preHandler: requireWrite,
+      config: documentedBody(MultipartImportBody),
       schema: {
         tags: ['file imports'],
         summary: 'PlexTrac v1 import: multipart upload (field `file`), answered when the import has ended',

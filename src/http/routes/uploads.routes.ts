@@ -10,6 +10,7 @@ import type { AppDeps } from '../deps.js';
 import { AppError } from '../../errors/app-error.js';
 import { UploadsService } from '../../content/uploads.service.js';
 import { Security, withErrors } from '../schemas/common.js';
+import { FilePart, documentedBody } from '../schemas/documented-body.js';
 import { authenticate } from '../auth.js';
 import { writeAccess } from '../write-access.js';
 
@@ -27,6 +28,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: AppDeps): Promise
     '/api/v1/uploads',
     {
       preHandler: [byHeader, ...writeAccess],
+      config: documentedBody(Type.Object({ file: FilePart('the image (or other file)') })),
       schema: {
         tags: ['uploads'],
         summary: 'Upload an image for rich-text fields (multipart field `file`)',
