@@ -84,6 +84,7 @@ export function defineFileImportSuite(name: string, options: SuiteOptions): void
       const tls = flaws.find((f) => String(f.data[2]).startsWith('Weak TLS'));
       const flaw = await api.ok('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaw/${tls.data[0]}`);
       assert.equal(flaw.severity, 'High');
+      assert.equal(flaw.tool_severity, '3', "Nessus's own severity number is kept");
       assert.deepEqual(flaw.common_identifiers.CVE.map((c: any) => c.name), ['CVE-2020-0001', 'CVE-2020-0002']);
       const affected = Object.values(flaw.affected_assets) as any[];
       assert.equal(affected.length, 1);
@@ -101,20 +102,29 @@ export function defineFileImportSuite(name: string, options: SuiteOptions): void
       assert.deepEqual([first.findings_created, first.findings_updated, first.findings_unchanged], [NESSUS_COUNTS.findings, 0, 0]);
       assert.deepEqual([second.findings_created, second.findings_updated, second.findings_unchanged], [0, 0, NESSUS_COUNTS.findings]);
 
-      // A newer scan: one finding's text changes, one finding is new; the rest are as they were.
+      // A newer scan: one finding's text changes, one finding is found on one more host, one finding
+      // is new; the rest are as they were.
       const newer = SAMPLE_NESSUS.replace('Weak ciphers are enabled.', 'Weak ciphers are still enabled.').replace(
         '<ReportHost name="10.0.0.9"/>',
-        '<ReportHost name="10.0.0.9"><ReportItem port="25" protocol="tcp" svc_name="smtp" severity="2" pluginID="20001" pluginName="Open relay"/></ReportHost>',
+        '<ReportHost name="10.0.0.9"><ReportItem port="25" protocol="tcp" svc_name="smtp" severity="2" pluginID="20001" pluginName="Open relay"/>' +
+          '<ReportItem port="22" svc_name="ssh" protocol="tcp" severity="4" pluginID="10002" pluginName="SSH server critical flaw" pluginFamily="Misc."/></ReportHost>',
       );
       const third = await api.waitForImport((await api.importBytes(target, 'nessus', 'b.nessus', newer)).operationId);
       assert.equal(third.status, 'IMPORT COMPLETE', third.error_status);
-      assert.deepEqual([third.findings_created, third.findings_updated, third.findings_unchanged], [1, 1, NESSUS_COUNTS.findings - 1]);
+      assert.deepEqual([third.findings_created, third.findings_updated, third.findings_unchanged], [1, 2, NESSUS_COUNTS.findings - 2]);
+      const listed = (await api.ok<any[]>('GET', '/api/v2/my-imports')).map((r) => r.key);
+      assert.deepEqual(listed.slice(0, 3), [third.id, second.id, first.id], 'my-imports lists the newest first');
       assert.equal((await api.ok<any[]>('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaws`)).length, NESSUS_COUNTS.findings + 1);
       assert.equal((await api.ok<any[]>('GET', `/api/v1/client/${target.clientId}/assets`)).length, NESSUS_COUNTS.assets);
       const flaws = await api.ok<any[]>('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaws`);
       const tls = flaws.find((f) => String(f.data[2]).startsWith('Weak TLS'));
       const flaw = await api.ok('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaw/${tls.data[0]}`);
       assert.equal((Object.values(flaw.affected_assets)[0] as any).evidence.length, 3, 'evidence is not duplicated');
+      const ssh = flaws.find((f) => f.data[2] === 'SSH server critical flaw');
+      const sshFlaw = await api.ok('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaw/${ssh.data[0]}`);
+      const sshHosts = (Object.values(sshFlaw.affected_assets) as any[]).map((a) => a.asset);
+      assert.equal(sshHosts.length, 2, 'the existing finding gained the new host');
+      assert.ok(sshHosts.includes('10.0.0.9'));
     });
 
     test('concurrent imports into one report merge one at a time: no finding is created twice', async () => {
