@@ -3,8 +3,10 @@
  * real pg-boss (an api with INTAKE_WORKERS=0 made the schema and the imports):
  * - a commit holds the import row FOR UPDATE: the heartbeat does not wait on it, a timer never has
  *   two stamps of one import in flight, and the reaper leaves the locked import alone;
- * - the reaper's hand-back is one transaction: a failure between requeuing the import and failing
+ * - the reaper's hand-back is one transaction: a failure between requeuing the import and replacing
  *   its job leaves the import as it was (running), not queued with a job nothing will run;
+ * - a worker presumed dead that wakes up (its attempt superseded) stages nothing more, clears
+ *   nothing of the newer attempt, and its late pg-boss failure leaves the newer attempt's job alone;
  * - an import left queued with a job that is completed, failed or gone (or no job at all) is
  *   given a new job by a real worker's sweep, and finishes.
  */
@@ -22,6 +24,8 @@ import { countsOf, nessusFile, readyWorker } from './helpers/faults.js';
 import { createBoss } from '../src/imports/jobs.js';
 import { stampHeartbeat, startHeartbeat } from '../src/imports/heartbeat.js';
 import { reapStalledImports } from '../src/imports/stalled-imports.js';
+import { StagingWriter, clearStaging } from '../src/imports/staging-writer.js';
+import { StaleAttemptError } from '../src/imports/stale-attempt.js';
 import { createLogger } from '../src/logging.js';
 
 const log = createLogger('silent', 'reaper-test');
@@ -73,6 +77,15 @@ describe('heartbeat and reaper faults (real PostgreSQL and pg-boss)', () => {
     await sql.query(`UPDATE imports SET state = 'running', attempt = 1, heartbeat_at = now() - interval '1 hour' WHERE id = $1`, [id]);
     await sql.query(`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE id = (SELECT job_id FROM imports WHERE id = $1)`, [id]);
     return id;
+  }
+
+  async function jobStateById(jobId: string): Promise<string | undefined> {
+    return (await sql.query('SELECT state FROM pgboss.job WHERE id = $1', [jobId])).rows[0]?.state;
+  }
+
+  /** How many jobs the queue holds for the import. */
+  async function jobCount(importId: string): Promise<number> {
+    return (await sql.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'importId' = $1`, [importId])).rows[0].n;
   }
 
   async function importRow(id: string): Promise<{ state: string; attempt: number; job_id: string | null; job_state: string | null }> {
@@ -147,7 +160,7 @@ describe('heartbeat and reaper faults (real PostgreSQL and pg-boss)', () => {
     await heartbeatPool.end();
     await sql.query(`UPDATE imports SET heartbeat_at = now() - interval '1 hour' WHERE id = $1`, [id]);
     assert.equal(await reapStalledImports(sql, boss, STALL_SECONDS, log), 1);
-    assert.deepEqual(await importRow(id).then((r) => [r.state, r.job_state]), ['queued', 'retry']);
+    assert.deepEqual(await importRow(id).then((r) => [r.state, r.job_state]), ['queued', 'created']);
   });
 
   test('a heartbeat timer never has two stamps of one import in flight, however long a stamp takes', async () => {
@@ -174,23 +187,55 @@ describe('heartbeat and reaper faults (real PostgreSQL and pg-boss)', () => {
     await heartbeatPool.end();
   });
 
-  test('the hand-back is one transaction: when failing the job fails, the import stays running, and the next sweep reaps it', async () => {
+  test('the hand-back is one transaction: when replacing the job fails, the import stays running, and the next sweep reaps it', async () => {
     const id = await stalledAttempt('Half reaped');
     const { job_id: jobId } = await importRow(id);
-    // pg-boss fails a job by deleting and re-inserting its row: that step breaks, as a dying process would leave it.
-    await sql.query(`CREATE FUNCTION faults_break_fail() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF OLD.id = '${jobId}'::uuid THEN RAISE EXCEPTION 'connection lost (injected)'; END IF; RETURN OLD; END $$`);
-    await sql.query('CREATE TRIGGER faults_break_fail BEFORE DELETE ON pgboss.job FOR EACH ROW EXECUTE FUNCTION faults_break_fail()');
+    // Canceling the old job breaks, as a dying process would leave it.
+    await sql.query(`CREATE FUNCTION faults_break_cancel() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF OLD.id = '${jobId}'::uuid THEN RAISE EXCEPTION 'connection lost (injected)'; END IF; RETURN NEW; END $$`);
+    await sql.query('CREATE TRIGGER faults_break_cancel BEFORE UPDATE ON pgboss.job FOR EACH ROW EXECUTE FUNCTION faults_break_cancel()');
     try {
       await reapStalledImports(sql, boss, STALL_SECONDS, log).catch(() => {});
       const row = await importRow(id);
-      assert.deepEqual([row.state, row.job_state], ['running', 'active'], 'nothing half-done: not queued with a job that will never run it');
+      assert.deepEqual([row.state, row.job_id, row.job_state], ['running', jobId, 'active'], 'nothing half-done: not queued with a job that will never run it');
+      assert.equal(await jobCount(id), 1, 'no second job');
     } finally {
-      await sql.query('DROP TRIGGER faults_break_fail ON pgboss.job');
-      await sql.query('DROP FUNCTION faults_break_fail()');
+      await sql.query('DROP TRIGGER faults_break_cancel ON pgboss.job');
+      await sql.query('DROP FUNCTION faults_break_cancel()');
     }
     assert.equal(await reapStalledImports(sql, boss, STALL_SECONDS, log), 1);
-    assert.deepEqual(await importRow(id).then((r) => [r.state, r.job_state]), ['queued', 'retry']);
+    const row = await importRow(id);
+    assert.deepEqual([row.state, row.job_state], ['queued', 'created'], 'queued again, with a job ready to run');
+    assert.notEqual(row.job_id, jobId);
+    assert.equal(await jobStateById(jobId!), 'cancelled', 'the lost attempt\'s job is ended for good');
+  });
+
+  test('a worker presumed dead that wakes up changes nothing: its rows are refused, it clears nothing of the new attempt, and its late fail does not touch the new job', async () => {
+    const id = await stalledAttempt('Woke up late');
+    const { job_id: oldJob } = await importRow(id);
+    const zombie = new StagingWriter(sql, id, 1);
+    await zombie.add({ kind: 'finding', key: 'early', data: { title: 'Staged before the hand-back', severity: 'Low' } });
+    await zombie.flush();
+    assert.equal(await reapStalledImports(sql, boss, STALL_SECONDS, log), 1);
+    // Attempt 2 begins on another worker and stages a row.
+    await sql.query(`UPDATE imports SET state = 'running', attempt = 2, heartbeat_at = now() WHERE id = $1`, [id]);
+    const current = new StagingWriter(sql, id, 2);
+    await current.add({ kind: 'finding', key: 'current', data: { title: 'Staged by attempt 2', severity: 'High' } });
+    await current.flush();
+
+    // The first worker wakes up: goes on staging, fails, clears its rows, and pg-boss fails its job.
+    await zombie.add({ kind: 'finding', key: 'late', data: { title: 'Staged after the hand-back', severity: 'Low' } });
+    await assert.rejects(zombie.flush(), (error: Error) => error instanceof StaleAttemptError);
+    await clearStaging(sql, id, 1);
+    await boss.fail('file-import', oldJob!, { reason: 'late failure of the attempt presumed dead' });
+
+    const { rows: staged } = await sql.query('SELECT tool_key, attempt FROM staging_findings WHERE import_id = $1 ORDER BY tool_key', [id]);
+    assert.deepEqual(staged, [{ tool_key: 'current', attempt: 2 }], 'only attempt 2\'s row is left');
+    const row = await importRow(id);
+    assert.notEqual(row.job_id, oldJob);
+    assert.equal(row.job_state, 'created', 'the new job was not failed into a retry by the old attempt');
+    assert.equal(await jobStateById(oldJob!), 'cancelled');
+    await clearStaging(sql, id, 2);
   });
 
   test('imports queued with a completed, failed or missing job (or none) get a new job from a worker and finish', async () => {

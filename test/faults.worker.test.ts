@@ -4,6 +4,8 @@
  * - a connector (application) build killed with SIGKILL is retried and ends exactly as a clean run;
  * - SIGTERM: a worker finishes its import within the grace period, or hands it back at once so
  *   another worker completes it (long before the stall timeout);
+ * - a worker paused past the stall limit and then resumed (presumed dead, but alive) adds nothing to
+ *   the attempt that replaced it: the import ends with the rows and counts of one clean run;
  * - a job that keeps failing, or whose workers keep dying, ends failed after a bounded number of
  *   attempts, with the last error in its status.
  */
@@ -143,7 +145,7 @@ describe('worker faults (api + standalone workers, one PostgreSQL)', () => {
       assert.match(current.log(), /handed back to the queue/);
       const handedBack = await importRow(started.operationId);
       assert.equal(handedBack.state, 'queued', `handed back, not failed: ${JSON.stringify(handedBack)}`);
-      assert.equal(await jobState(started.operationId), 'retry', 'its job waits for the next worker');
+      assert.equal(await jobState(started.operationId), 'created', 'a new job waits for the next worker');
       current = await worker(slowReaper);
     }
 
@@ -171,6 +173,42 @@ describe('worker faults (api + standalone workers, one PostgreSQL)', () => {
     assert.deepEqual({ state: row.state, attempt: row.attempt }, { state: 'succeeded', attempt: 1 }, 'done by the stopping worker itself, in one attempt');
     assert.deepEqual(countsOf(await api.ok('GET', `/api/v2/my-imports/${started.operationId}`)), expected);
     assert.doesNotMatch(w.log(), /handed back/);
+  });
+
+  test('a worker paused past the stall limit and then resumed adds nothing to the attempt that replaced it', async () => {
+    await stopWorkers();
+    const api = intake.admin;
+    const { text, expected } = await largeFile();
+    const target = await api.createClientAndReport('Paused worker');
+    const paused = await worker();
+    const started = await api.importBytes(target, 'nessus', 'paused.nessus', text);
+    const staged = async () => (await sql.query('SELECT count(*)::int AS n FROM staging_links WHERE import_id = $1', [started.operationId])).rows[0].n;
+    await waitRunning(started.operationId, 1, async () => (await staged()) > 0);
+    // Paused, not killed: to the others it looks dead, but it keeps its place in the file and
+    // carries on where it stopped once it is resumed, while attempt 2 is under way.
+    paused.child.kill('SIGSTOP');
+    try {
+      await worker(); // its reaper hands the import over after INTAKE_STALL_SECONDS, then it runs attempt 2
+      await waitRunning(started.operationId, 2, async () => (await staged()) > 0);
+    } finally {
+      paused.child.kill('SIGCONT');
+    }
+    const job = await api.waitForImport(started.operationId, 120_000);
+    assert.equal(job.status, 'IMPORT COMPLETE', job.error_status);
+    assert.deepEqual(countsOf(job), expected);
+    assert.equal((await importRow(started.operationId)).attempt, 2, 'the resumed attempt caused no third one');
+    const { rows } = await sql.query(
+      `SELECT (SELECT count(*)::int FROM evidence e JOIN findings f ON f.id = e.finding_id WHERE f.report_id = $1) AS evidence,
+              (SELECT count(*)::int FROM finding_assets l JOIN findings f ON f.id = l.finding_id WHERE f.report_id = $1) AS links`,
+      [target.reportId],
+    );
+    assert.deepEqual(rows[0], { evidence: expected.evidence, links: expected.finding_assets }, 'stored rows are those of one clean run');
+    const deadline = Date.now() + 30_000;
+    while (!/was superseded by a newer attempt/.test(paused.log())) {
+      assert.ok(Date.now() < deadline, `the resumed worker never noticed it was superseded:\n${paused.log().slice(-3000)}`);
+      await sleep(100);
+    }
+    assert.equal(paused.child.exitCode, null, 'the resumed worker lives on');
   });
 
   test('a job that keeps failing ends ERROR after 1 + INTAKE_JOB_RETRY_LIMIT attempts, with the last error in its status', async () => {
@@ -213,6 +251,6 @@ describe('worker faults (api + standalone workers, one PostgreSQL)', () => {
     assert.match(job.error_status, /stopped 2 times without finishing/);
     const row = await importRow(started.operationId);
     assert.deepEqual({ state: row.state, attempt: row.attempt }, { state: 'failed', attempt: 2 }, 'no third attempt');
-    assert.equal(await jobState(started.operationId), 'failed', 'the queue will not run it again');
+    assert.equal(await jobState(started.operationId), 'cancelled', 'the queue will not run it again');
   });
 });

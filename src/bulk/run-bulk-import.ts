@@ -10,7 +10,7 @@ import type { Logger } from '../logging.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { AppError } from '../errors/app-error.js';
 import { beginAttempt, markFailed } from '../db/repositories/imports.repository.js';
-import { StaleAttemptError } from '../imports/commit-import.js';
+import { StaleAttemptError } from '../imports/stale-attempt.js';
 import { startHeartbeat } from '../imports/heartbeat.js';
 import { getObjectKind } from './object-kinds.js';
 import type { ObjectKind } from './object-kind.js';

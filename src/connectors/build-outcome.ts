@@ -1,7 +1,7 @@
 /** How an application import build ends: published, failed or canceled, with its log and metrics. */
 import type { Pool } from '../db/pool.js';
 import { withTransaction } from '../db/pool.js';
-import { StaleAttemptError } from '../imports/commit-import.js';
+import { StaleAttemptError } from '../imports/stale-attempt.js';
 import type { BuildLog } from './build-log.js';
 import type { Connector } from './model.js';
 import { clearRecords } from './record-writer.js';
@@ -41,12 +41,12 @@ export async function publishBuild(
     const privileges = b.connector.fileGroups.filter((g) => g.role === 'privileges').map((g) => g.id);
     const { rows: counts } = await tx.query(
       `SELECT
-         (SELECT count(*)::int FROM application_records WHERE import_id = $1 AND file_group_id = ANY($2::uuid[])) AS accounts,
-         (SELECT count(*)::int FROM application_records WHERE import_id = $1 AND file_group_id = ANY($3::uuid[])) AS privileges,
-         (SELECT count(*)::int FROM application_records p WHERE p.import_id = $1 AND p.file_group_id = ANY($3::uuid[])
-             AND NOT EXISTS (SELECT 1 FROM application_records a WHERE a.import_id = $1 AND a.file_group_id = ANY($2::uuid[])
+         (SELECT count(*)::int FROM application_records WHERE import_id = $1 AND attempt = $4 AND file_group_id = ANY($2::uuid[])) AS accounts,
+         (SELECT count(*)::int FROM application_records WHERE import_id = $1 AND attempt = $4 AND file_group_id = ANY($3::uuid[])) AS privileges,
+         (SELECT count(*)::int FROM application_records p WHERE p.import_id = $1 AND p.attempt = $4 AND p.file_group_id = ANY($3::uuid[])
+             AND NOT EXISTS (SELECT 1 FROM application_records a WHERE a.import_id = $1 AND a.attempt = $4 AND a.file_group_id = ANY($2::uuid[])
                                                                  AND a.account_key = p.account_key)) AS unknown`,
-      [b.importId, accounts, privileges],
+      [b.importId, accounts, privileges, b.attempt],
     );
     Object.assign(b.metrics, { accounts: counts[0].accounts, privileges: counts[0].privileges, privilegesWithUnknownAccount: counts[0].unknown });
     const { rows: app } = await tx.query('SELECT current_import_id FROM applications WHERE id = $1 FOR UPDATE', [b.applicationId]);
@@ -65,7 +65,7 @@ export async function publishBuild(
 }
 
 export async function recordFailure(pool: Pool, importId: string, attempt: number, message: string, buildLog: BuildLog): Promise<void> {
-  await clearRecords(pool, importId);
+  await clearRecords(pool, importId, attempt);
   await pool.query(
     `UPDATE imports SET state = 'failed', error_status = $3, build_log = $4, finished_at = now(), last_updated_at = now()
       WHERE id = $1 AND attempt = $2 AND state = 'running'`,
@@ -74,7 +74,7 @@ export async function recordFailure(pool: Pool, importId: string, attempt: numbe
 }
 
 export async function recordCancel(pool: Pool, importId: string, attempt: number, buildLog: BuildLog): Promise<void> {
-  await clearRecords(pool, importId);
+  await clearRecords(pool, importId, attempt);
   buildLog.line(`Canceled ${new Date().toISOString()} at a user's request; the application's data is unchanged`);
   await pool.query(
     `UPDATE imports SET state = 'canceled', build_log = $3, finished_at = now(), last_updated_at = now()

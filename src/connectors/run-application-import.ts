@@ -10,7 +10,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { beginAttempt } from '../db/repositories/imports.repository.js';
 import { getApplicationImport, listImportFiles, type ImportFileRow } from '../db/repositories/application-imports.repository.js';
 import { getApplication, getConnector } from '../db/repositories/connectors.repository.js';
-import { StaleAttemptError } from '../imports/commit-import.js';
+import { StaleAttemptError } from '../imports/stale-attempt.js';
 import { startHeartbeat } from '../imports/heartbeat.js';
 import { CsvReader } from '../parsers/support/csv.js';
 import { ParseError } from '../parsers/parse-error.js';
@@ -43,12 +43,12 @@ export async function runApplicationImport(deps: ApplicationImportDeps, importId
     const application = (await getApplication(pool, row.tenant_id, row.application_id))!;
     const connector = (await getConnector(pool, row.tenant_id, application.connector_id))!;
     buildLog.line(`Import #${row.import_number} of application "${application.name}" (${connector.name}), attempt ${attempt}, started ${new Date().toISOString()}`);
-    await clearRecords(pool, importId);
+    await clearRecords(pool, importId, attempt);
 
     const metrics: BuildMetrics = { files: 0, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, accounts: 0, privileges: 0, privilegesWithUnknownAccount: 0, durationMs: 0 };
     for (const file of await listImportFiles(pool, [importId])) {
       const group = connector.fileGroups.find((g) => g.id === file.file_group_id)!;
-      await loadFile(deps, importId, file, group, buildLog, metrics);
+      await loadFile(deps, importId, attempt, file, group, buildLog, metrics);
       metrics.files++;
     }
     // Current statistics for the publish step's counts (see refreshStagingStatistics in run-file-import.ts).
@@ -76,10 +76,10 @@ export async function runApplicationImport(deps: ApplicationImportDeps, importId
 
 const CANCEL_CHECK_ROWS = 5000;
 
-async function loadFile(deps: ApplicationImportDeps, importId: string, file: ImportFileRow, group: FileGroup, buildLog: BuildLog, metrics: BuildMetrics): Promise<void> {
+async function loadFile(deps: ApplicationImportDeps, importId: string, attempt: number, file: ImportFileRow, group: FileGroup, buildLog: BuildLog, metrics: BuildMetrics): Promise<void> {
   const label = `"${file.name}" (${group.name})`;
   const csv = new CsvReader(await deps.store.get(file.location));
-  const writer = new RecordWriter(deps.pool, importId, group.id);
+  const writer = new RecordWriter(deps.pool, importId, attempt, group.id);
   let read = 0;
   let rejected = 0;
   try {

@@ -73,8 +73,8 @@ export function jobNameForKind(kind: string): string {
  * Queues the job of an import inside the transaction that created its row, and records the job's
  * id on the row (the stalled-import reaper needs it).
  */
-export async function queueImport(boss: PgBoss, tx: Queryable, name: string, importId: string): Promise<void> {
-  const jobId = await sendInTransaction(boss, tx, name, { importId });
+export async function queueImport(boss: PgBoss, tx: Queryable, name: string, importId: string, options: { retryLimit?: number } = {}): Promise<void> {
+  const jobId = await sendInTransaction(boss, tx, name, { importId }, options);
   await tx.query('UPDATE imports SET job_id = $2 WHERE id = $1', [importId, jobId]);
 }
 
@@ -82,9 +82,10 @@ export async function queueImport(boss: PgBoss, tx: Queryable, name: string, imp
  * Sends a job inside the caller's transaction, so that the row it belongs to and the job are
  * committed together or not at all, and wakes the workers of its queue.
  */
-export async function sendInTransaction<T extends object>(boss: PgBoss, tx: Queryable, name: string, data: T): Promise<string> {
+export async function sendInTransaction<T extends object>(boss: PgBoss, tx: Queryable, name: string, data: T, options: { retryLimit?: number } = {}): Promise<string> {
   const db = { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
-  const id = await boss.send(name, data, { db });
+  // Without a retryLimit of its own, the job gets its queue's (ensureQueues).
+  const id = await boss.send(name, data, { db, ...(options.retryLimit === undefined ? {} : { retryLimit: options.retryLimit }) });
   if (!id) throw new Error(`the queue refused job ${name}`);
   await wakeWorkers(tx, name);
   return id;

@@ -13,7 +13,8 @@ import { chooseParser, unrecognisedFileMessage } from './choose-parser.js';
 import { peekHead } from './peek-head.js';
 import { startHeartbeat } from './heartbeat.js';
 import { StagingWriter, clearStaging } from './staging-writer.js';
-import { StaleAttemptError, commitImport } from './commit-import.js';
+import { commitImport } from './commit-import.js';
+import { StaleAttemptError } from './stale-attempt.js';
 import { applyParserActions, loadParserActionRules } from './parser-actions.js';
 import { parseInThread } from './parse-thread.js';
 import { dropRepeats } from './repeat-detector.js';
@@ -45,7 +46,7 @@ export async function runFileImport(deps: FileImportDeps, importId: string, opti
   const stopHeartbeat = startHeartbeat(pool, importId, attempt, deps.heartbeatSeconds, log);
   let writer: StagingWriter | undefined;
   try {
-    await clearStaging(pool, importId);
+    await clearStaging(pool, importId, attempt);
     const info = await deps.store.head(row.file_location);
     if (!info) throw new AppError('OBJECT_NOT_FOUND', `the uploaded file "${row.file_location}" is no longer in storage`);
 
@@ -56,7 +57,7 @@ export async function runFileImport(deps: FileImportDeps, importId: string, opti
       await setImportSource(pool, importId, attempt, parser.source);
       row.source = parser.source;
     }
-    writer = new StagingWriter(pool, importId);
+    writer = new StagingWriter(pool, importId, attempt);
     // Parser actions (IGNORE, LINK, severity) are loaded once, for the source actually parsed.
     const parsed = deps.parseInThread ? parseInThread(parser.source, body) : dropRepeats(parser.parse(body));
     const records = row.parser_actions_enabled ? applyParserActions(parsed, await loadParserActionRules(pool, row.tenant_id, row.source)) : parsed;
@@ -89,7 +90,7 @@ export async function runFileImport(deps: FileImportDeps, importId: string, opti
       throw error;
     }
     const message = deterministic ? (error as Error).message : `import failed after ${attempt} attempts: ${(error as Error).message}`;
-    await clearStaging(pool, importId).catch(() => {});
+    await clearStaging(pool, importId, attempt).catch(() => {});
     const marked = await markFailed(pool, importId, attempt, message);
     log.warn({ importId, attempt, marked, message }, 'import failed');
   } finally {

@@ -5,11 +5,17 @@
  *
  * Batches are written while parsing goes on, with at most MAX_IN_FLIGHT inserts outstanding.
  * Repeated findings and assets are dropped before they get here (repeat-detector.ts).
+ *
+ * Fencing: every row carries its attempt, and a batch is inserted only while that attempt still
+ * owns the import (the same check as every other write of an attempt). A worker presumed dead
+ * that wakes up after a newer attempt began therefore adds nothing, and learns it at its next
+ * batch: a batch that inserts no row ends the attempt with StaleAttemptError.
  */
 import { createHash } from 'node:crypto';
 import type { ParsedRecord } from '../parsers/contract.js';
 import { sanitizeRichText } from './rich-text.js';
 import type { Queryable } from '../db/pool.js';
+import { StaleAttemptError } from './stale-attempt.js';
 
 const BATCH_ROWS = 1000;
 const BATCH_EVIDENCE_CHARS = 8 * 1024 * 1024;
@@ -29,13 +35,25 @@ export class StagingWriter {
   private readonly inFlight: Promise<void>[] = [];
   private failure: unknown;
 
-  constructor(private readonly db: Queryable, private readonly importId: string) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly importId: string,
+    private readonly attempt: number,
+  ) {}
 
-  /** Starts an insert; waits only when MAX_IN_FLIGHT are already outstanding. */
-  private async write(text: string, values: unknown[]): Promise<void> {
+  /**
+   * Starts the insert of a batch of `rows` rows (`$1` is the import, `$2` the attempt); waits only
+   * when MAX_IN_FLIGHT are already outstanding.
+   */
+  private async write(table: string, columns: string, unnest: string, rows: number, values: unknown[]): Promise<void> {
+    const text = `INSERT INTO ${table} (import_id, attempt, ${columns})
+       SELECT $1, $2, * FROM unnest(${unnest})
+        WHERE EXISTS (SELECT 1 FROM imports WHERE id = $1 AND attempt = $2 AND state = 'running')`;
     this.inFlight.push(
-      this.db.query(text, values).then(
-        () => undefined,
+      this.db.query(text, [this.importId, this.attempt, ...values]).then(
+        (result) => {
+          if (result.rowCount !== rows) this.failure ??= new StaleAttemptError(this.importId, this.attempt);
+        },
         (error: unknown) => {
           this.failure ??= error;
         },
@@ -100,31 +118,34 @@ export class StagingWriter {
   private async flushAssets(): Promise<void> {
     const rows = this.assets.splice(0);
     if (rows.length === 0) return;
-    await this.write(
-      `INSERT INTO staging_assets (import_id, seq, identity, data)
-       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::jsonb[])`,
-      [this.importId, rows.map((r) => r.seq), rows.map((r) => r.identity), rows.map((r) => r.data)],
-    );
+    await this.write('staging_assets', 'seq, identity, data', '$3::bigint[], $4::text[], $5::jsonb[]', rows.length, [
+      rows.map((r) => r.seq),
+      rows.map((r) => r.identity),
+      rows.map((r) => r.data),
+    ]);
   }
 
   private async flushFindings(): Promise<void> {
     const rows = this.findings.splice(0);
     if (rows.length === 0) return;
-    await this.write(
-      `INSERT INTO staging_findings (import_id, seq, tool_key, title, severity, data)
-       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`,
-      [this.importId, rows.map((r) => r.seq), rows.map((r) => r.key), rows.map((r) => r.title), rows.map((r) => r.severity), rows.map((r) => r.data)],
-    );
+    await this.write('staging_findings', 'seq, tool_key, title, severity, data', '$3::bigint[], $4::text[], $5::text[], $6::text[], $7::jsonb[]', rows.length, [
+      rows.map((r) => r.seq),
+      rows.map((r) => r.key),
+      rows.map((r) => r.title),
+      rows.map((r) => r.severity),
+      rows.map((r) => r.data),
+    ]);
   }
 
   private async flushLinks(): Promise<void> {
     const rows = this.links.splice(0);
     if (rows.length === 0) return;
-    await this.write(
-      `INSERT INTO staging_links (import_id, seq, finding_key, asset_key, detail)
-       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::jsonb[])`,
-      [this.importId, rows.map((r) => r.seq), rows.map((r) => r.findingKey), rows.map((r) => r.assetKey), rows.map((r) => r.detail)],
-    );
+    await this.write('staging_links', 'seq, finding_key, asset_key, detail', '$3::bigint[], $4::text[], $5::text[], $6::jsonb[]', rows.length, [
+      rows.map((r) => r.seq),
+      rows.map((r) => r.findingKey),
+      rows.map((r) => r.assetKey),
+      rows.map((r) => r.detail),
+    ]);
   }
 
   private async flushEvidence(): Promise<void> {
@@ -132,17 +153,11 @@ export class StagingWriter {
     this.evidenceChars = 0;
     if (rows.length === 0) return;
     await this.write(
-      `INSERT INTO staging_evidence (import_id, seq, finding_key, asset_key, label, content, content_hash)
-       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
-      [
-        this.importId,
-        rows.map((r) => r.seq),
-        rows.map((r) => r.findingKey),
-        rows.map((r) => r.assetKey),
-        rows.map((r) => r.label),
-        rows.map((r) => r.content),
-        rows.map((r) => r.hash),
-      ],
+      'staging_evidence',
+      'seq, finding_key, asset_key, label, content, content_hash',
+      '$3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]',
+      rows.length,
+      [rows.map((r) => r.seq), rows.map((r) => r.findingKey), rows.map((r) => r.assetKey), rows.map((r) => r.label), rows.map((r) => r.content), rows.map((r) => r.hash)],
     );
   }
 }
@@ -162,8 +177,12 @@ export function toJson(value: unknown): string {
   return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
 }
 
-export async function clearStaging(db: Queryable, importId: string): Promise<void> {
+/**
+ * Removes the rows staged for the import by `attempt` and every earlier attempt — never a newer
+ * attempt's: the caller may be a worker presumed dead whose import is already being redone.
+ */
+export async function clearStaging(db: Queryable, importId: string, attempt: number): Promise<void> {
   for (const table of ['staging_assets', 'staging_findings', 'staging_links', 'staging_evidence']) {
-    await db.query(`DELETE FROM ${table} WHERE import_id = $1`, [importId]);
+    await db.query(`DELETE FROM ${table} WHERE import_id = $1 AND attempt <= $2`, [importId, attempt]);
   }
 }

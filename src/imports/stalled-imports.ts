@@ -2,14 +2,20 @@
  * The reaper every worker process runs, on a timer, in two sweeps:
  *
  * - Stalled imports: an import still `running` whose heartbeat is older than the stall limit lost
- *   its worker (killed, crashed, machine gone). It goes back to `queued` and its job is failed into
- *   pg-boss's retry, so another worker resumes it within seconds rather than when the job would
- *   expire; when no retry is left the import ends as failed. Each import is reaped in one
+ *   its worker (killed, crashed, machine gone). It goes back to `queued` with a new job, so another
+ *   worker resumes it within seconds rather than when the job would expire; the lost attempt costs
+ *   one retry, and when no retry is left the import ends as failed. Each import is reaped in one
  *   transaction — the row, its job and the verdict commit together or not at all — so a reaper
  *   that dies half-way leaves the import as it found it. Rows locked by a commit in progress are
  *   skipped (SKIP LOCKED): the commit holds the row for as long as it runs and keeps the heartbeat
  *   from stamping meanwhile (see heartbeat.ts), and an open commit is alive by definition. The
  *   lock also makes reaping exclusive: among many workers exactly one reaps a given import.
+ *
+ *   Why a new job rather than pg-boss's retry of the old one: the worker presumed dead may only be
+ *   stuck (a long pause, a network cut) and finish later. pg-boss would then complete or fail the
+ *   job it took, and if that were the job the next attempt is running, a late failure would start
+ *   a third attempt under the second. The old job is canceled instead, which makes the late
+ *   outcome a no-op; the attempt's own writes are fenced by the import's attempt counter.
  *
  * - Orphaned imports: an import `queued` for longer than the stall limit whose job is in no live
  *   pg-boss state (created, retry, active) — or that has no job at all — would wait forever: a
@@ -88,12 +94,10 @@ async function reapImport(pool: Pool, boss: PgBoss, importId: string, attempt: n
       [importId, attempt, stallSeconds],
     );
     if (!rows[0]) return null;
-    const name = jobNameForKind(rows[0].kind);
-    const db = queueConnection(tx);
-    await boss.fail(name, rows[0].job_id, { reason: `no heartbeat for ${stallSeconds} s: the worker stopped` }, { db });
-    const job = await boss.getJobById(name, rows[0].job_id, { db, includeArchive: false });
-    // No retry left (failed), or nothing will run it again (completed/cancelled): the import ends here.
-    const ended = !job || ENDED_JOB_STATES.includes(job.state);
+    // The lost attempt counts as a failed one: one retry fewer for the import.
+    const handedBack = await handBack(boss, tx, importId, rows[0].kind, rows[0].job_id, (job) => job.retryLimit - job.retryCount - 1);
+    // No retry left: the import ends here.
+    const ended = handedBack === 'exhausted';
     if (ended) {
       await tx.query(
         `UPDATE imports SET state = 'failed', finished_at = now(), last_updated_at = now(), error_status = $2 WHERE id = $1`,
@@ -150,9 +154,9 @@ async function requeueOrphan(pool: Pool, boss: PgBoss, importId: string, deadJob
 
 /**
  * Hands an attempt this process is running back to the queue at once, because the worker is
- * stopping: the import goes back to queued and its job into a retry, as the reaper would do after
- * the stall timeout — but now, so another worker resumes it within seconds. A stop is no fault of
- * the import: when its job had no retry left, it gets one more. The attempt still running here is
+ * stopping: the import goes back to queued with a new job, as the reaper would do after the stall
+ * timeout — but now, so another worker resumes it within seconds. A stop is no fault of the
+ * import: the new job keeps every retry the old one had left. The attempt still running here is
  * fenced off (every write of an attempt requires its import to be `running` with its token). One
  * transaction, like the reaper's; it waits for a commit in progress (which then wins).
  */
@@ -165,15 +169,37 @@ export async function releaseAttempt(pool: Pool, boss: PgBoss, importId: string,
       [importId, attempt],
     );
     if (!rows[0]) return false;
-    const name = jobNameForKind(rows[0].kind);
-    const db = queueConnection(tx);
-    await boss.fail(name, rows[0].job_id, { reason: 'the worker running it was stopped; handed back to the queue' }, { db });
-    const job = await boss.getJobById(name, rows[0].job_id, { db, includeArchive: false });
-    if (job?.state === 'failed') await boss.retry(name, rows[0].job_id, { db });
+    await handBack(boss, tx, importId, rows[0].kind, rows[0].job_id, (job) => job.retryLimit - job.retryCount);
     return true;
   });
   if (released) log.info({ importId, attempt }, 'import handed back to the queue: this worker is stopping');
   return released;
+}
+
+/**
+ * Inside the transaction that put a running import back to `queued`: gives it a new job with the
+ * retries `retriesLeft` grants (none left: 'exhausted', nothing queued) and cancels the old one.
+ * A job pg-boss will run again anyway (created, retry: it expired meanwhile) is left to do so. A
+ * job that is gone (deleted by hand) is replaced by one with the queue's budget, as the orphan
+ * sweep would do.
+ */
+async function handBack(
+  boss: PgBoss,
+  tx: Queryable,
+  importId: string,
+  kind: string,
+  jobId: string,
+  retriesLeft: (job: { retryLimit: number; retryCount: number }) => number,
+): Promise<'requeued' | 'pending' | 'exhausted'> {
+  const name = jobNameForKind(kind);
+  const db = queueConnection(tx);
+  const job = await boss.getJobById(name, jobId, { db, includeArchive: false });
+  if (job && (job.state === 'created' || job.state === 'retry')) return 'pending';
+  if (job && !ENDED_JOB_STATES.includes(job.state)) await boss.cancel(name, jobId, { db });
+  const left = job ? retriesLeft(job) : undefined;
+  if (left !== undefined && left < 0) return 'exhausted';
+  await queueImport(boss, tx, name, importId, { retryLimit: left });
+  return 'requeued';
 }
 
 /** pg-boss's view of a transaction: its commands run inside it, committed with our own writes. */

@@ -29,14 +29,14 @@ export interface ParserActionRow {
  * has no row for yet (title and severity from its first sighting). Ordered by key, so concurrent
  * commits of one tenant take the same locks in the same order.
  */
-export async function recordParserActions(db: Queryable, importId: string, tenantId: number, source: string): Promise<void> {
+export async function recordParserActions(db: Queryable, importId: string, attempt: number, tenantId: number, source: string): Promise<void> {
   await db.query(
     `INSERT INTO parser_actions (tenant_id, source, tool_key, title, description, original_severity)
      SELECT $2, $3, tool_key, title, data->>'description', severity FROM (
-       SELECT DISTINCT ON (tool_key) tool_key, title, severity, data FROM staging_findings WHERE import_id = $1 ORDER BY tool_key, seq
+       SELECT DISTINCT ON (tool_key) tool_key, title, severity, data FROM staging_findings WHERE import_id = $1 AND attempt = $4 ORDER BY tool_key, seq
      ) s ORDER BY tool_key
      ON CONFLICT (tenant_id, source, tool_key) DO NOTHING`,
-    [importId, tenantId, source],
+    [importId, tenantId, source, attempt],
   );
 }
 
