@@ -152,6 +152,21 @@ export function defineFileImportSuite(name: string, options: SuiteOptions): void
       assert.deepEqual(flaw.tags, ['q3-pentest']);
     });
 
+    test("a tool's rich text is stored sanitised: no script, no event handler", async () => {
+      const target = await api.createClientAndReport('Hostile text client');
+      const hostile = SAMPLE_BURP.replace('<p>Reflected XSS arises when…</p>', '<p onclick="steal()">Reflected XSS arises when…</p><script>alert(1)</script>')
+        .replace('<p>Encode output.</p>', '<p>Encode output.</p><img src=x onerror="alert(2)">');
+      assert.notEqual(hostile, SAMPLE_BURP);
+      const job = await api.waitForImport((await api.importBytes(target, 'burp', 'hostile.xml', hostile)).operationId);
+      assert.equal(job.status, 'IMPORT COMPLETE', job.error_status);
+      const flaws = await api.ok<any[]>('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaws`);
+      const xss = flaws.find((f) => f.data[2] === 'Cross-site scripting (reflected)');
+      const flaw = await api.ok('GET', `/api/v1/client/${target.clientId}/report/${target.reportId}/flaw/${xss.data[0]}`);
+      assert.match(flaw.description, /^<p>Reflected XSS arises when…<\/p>/);
+      assert.doesNotMatch(flaw.description, /script|onclick|alert/);
+      assert.equal(flaw.recommendations, '<p>Encode output.</p>');
+    });
+
     test('source "auto" recognises the format from the first bytes; aliases of sources work too', async () => {
       const target = await api.createClientAndReport('Auto client');
       const started = await api.importBytes(target, 'auto', 'unknown-name.dat', SAMPLE_BURP);
