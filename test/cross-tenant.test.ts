@@ -274,6 +274,7 @@ describe('cross-tenant isolation', () => {
     'POST /api/v2/tenants/{tenantId}/users/{userId}/activate',
     'POST /api/v2/webhooks',
     'DELETE /api/v2/webhooks/{id}',
+    'POST /api/connectors',
   ]);
 
   /** A write route's request with the caller's own ids: what a legitimate writer would send. */

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../../errors/app-error.js';
-import { authenticate, requireWrite } from '../auth.js';
+import { authenticate, requireAdmin, requireWrite } from '../auth.js';
 import { withTransaction } from '../../db/pool.js';
 import { Security } from '../schemas/common.js';
 import { NoBody } from '../schemas/people.schemas.js';
@@ -49,7 +49,9 @@ export async function connectorRoutes(app: FastifyInstance, deps: AppDeps): Prom
   app.post<{ Body: Static<typeof ConnectorInput> }>(
     '/api/connectors',
     {
-      preHandler: requireWrite,
+      // Connectors are the tenant's integration settings, defined by its admins (issue 5);
+      // analysts create applications and imports with them.
+      preHandler: requireAdmin,
       schema: { tags: ['connector imports'], summary: 'Define a connector and its file groups (CSV schemas)', security: Security, body: ConnectorInput, response: { 201: Loose, ...errors(400, 401) } } },
     async (request, reply) => {
       const { name, kind = 'file', fileGroups = [] } = request.body;
