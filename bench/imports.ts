@@ -9,7 +9,8 @@
  *   3. presigned PUT of the 2×BENCH_MB file: MB/s and the API's peak RSS;
  *   4. GET /api/v2/my-imports p50/p99 idle, then while 4 imports of BENCH_MB/5 run at once;
  *   5. 4 imports of BENCH_MB/5 with 1 worker process vs 2 (INTAKE_WORKER_CONCURRENCY=1);
- *   7. a Burp file (BENCH_MB/5, base64 evidence) and a connector CSV build (BENCH_MB×200 accounts).
+ *   7. a Burp file (BENCH_MB/5, base64 evidence), and CSV Accounts connector builds of BENCH_MB×200 and
+ *      BENCH_MB×50 accounts (3 privileges each), each on a fresh worker: rows/s and the worker's peak RSS.
  *
  *   npm run build && node dist/bench/imports.js     (BENCH_MB, BENCH_MODES=embedded,server,
  *                                                    BENCH_LATENCY_REQUESTS to change the run)
@@ -43,7 +44,7 @@ interface Inputs {
   small: InputFile;
   big: InputFile;
   burp: InputFile;
-  connector: GeneratedConnectorCsv;
+  connector: { small: GeneratedConnectorCsv; big: GeneratedConnectorCsv };
 }
 
 async function generateInputs(dir: string): Promise<Inputs> {
@@ -57,8 +58,13 @@ async function generateInputs(dir: string): Promise<Inputs> {
   const burpPath = join(dir, 'bench.burp.xml');
   const burp = await generateBurpFile(burpPath, { ...BURP_SHAPE, issues: await burpIssuesForSize((BENCH_MB / 5) * MB) });
   console.log(`generated bench.burp.xml: ${mb(burp.bytes)} MB`);
-  const connector = await generateConnectorCsv(join(dir, 'employees.csv'), join(dir, 'privileges.csv'), { accounts: Math.round(BENCH_MB * 200), privilegesPerAccount: 3 });
-  console.log(`generated connector CSV: ${connector.expected.rowsRead} rows, ${mb(connector.employees.bytes + connector.privileges.bytes)} MB`);
+  const connectorCsv = async (name: string, accounts: number): Promise<GeneratedConnectorCsv> => {
+    const csv = await generateConnectorCsv(join(dir, `${name}-employees.csv`), join(dir, `${name}-privileges.csv`), { accounts, privilegesPerAccount: 3 });
+    console.log(`generated connector CSV (${name}): ${csv.expected.rowsRead} rows, ${mb(csv.employees.bytes + csv.privileges.bytes)} MB`);
+    return csv;
+  };
+  // Two sizes, 1:4, for the build's memory: flat means the big build's peak is about the small one's.
+  const connector = { small: await connectorCsv('small', Math.round(BENCH_MB * 50)), big: await connectorCsv('big', Math.round(BENCH_MB * 200)) };
   return {
     small: await nessus('small.nessus', BENCH_MB / 5),
     e2e: await nessus('e2e.nessus', BENCH_MB),
@@ -105,10 +111,10 @@ async function measureMode(mode: DatabaseMode, inputs: Inputs): Promise<ModeFigu
     const latency = await responsiveness(d, inputs.small, CONCURRENT_IMPORTS, LATENCY_REQUESTS);
 
     d = await site.start(one);
-    console.log(`[${mode}] other formats: Burp ${mb(inputs.burp.bytes)} MB, connector CSV ${inputs.connector.expected.rowsRead} rows`);
+    console.log(`[${mode}] other formats: Burp ${mb(inputs.burp.bytes)} MB`);
     const burpTokenize = await measureInChild('tokenize', inputs.burp.path);
     const burp = await timedImport(d, inputs.burp, await uploadFile(d.admin, inputs.burp.path, inputs.burp.name), 'burp');
-    const connector = await connectorBuild(d, inputs.connector);
+    const connector = { small: await freshConnectorBuild(site, inputs.connector.small), big: await freshConnectorBuild(site, inputs.connector.big) };
 
     const figures: ModeFigures = {
       mode,
@@ -128,6 +134,13 @@ async function measureMode(mode: DatabaseMode, inputs: Inputs): Promise<ModeFigu
   }
 }
 
+/** A connector build on a freshly started worker, so its peak RSS is this build's alone. */
+async function freshConnectorBuild(site: Site, csv: GeneratedConnectorCsv) {
+  const d = await site.start({ workers: 1, concurrency: 1 });
+  console.log(`[${site.mode}] connector: CSV Accounts build of ${csv.expected.rowsRead} rows on a fresh worker`);
+  return connectorBuild(d, csv);
+}
+
 let stopOnSignal: (() => Promise<void>) | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -144,7 +157,7 @@ try {
   const inputs = await generateInputs(workDir);
   const results: ImportBenchResults = {
     benchMb: BENCH_MB,
-    sizes: { e2e: inputs.e2e.bytes, small: inputs.small.bytes, big: inputs.big.bytes, burp: inputs.burp.bytes, connectorRows: inputs.connector.expected.rowsRead },
+    sizes: { e2e: inputs.e2e.bytes, small: inputs.small.bytes, big: inputs.big.bytes, burp: inputs.burp.bytes, connectorRows: { small: inputs.connector.small.expected.rowsRead, big: inputs.connector.big.expected.rowsRead } },
     latencyRequests: LATENCY_REQUESTS,
     modes: [],
     problems,

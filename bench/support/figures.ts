@@ -10,6 +10,7 @@ export const DEFAULT_BENCH_MB = 500;
 export const mb = (bytes: number): string => (bytes / MB).toFixed(1);
 export const mbPerSecond = (bytes: number, ms: number): number => bytes / MB / (ms / 1000);
 export const seconds = (ms: number): string => (ms / 1000).toFixed(1);
+export const rowsPerSecond = (rows: number, ms: number): string => ((rows * 1000) / ms).toFixed(0);
 
 /** The value at percentile p (0–100) of `values`, nearest rank. */
 export function percentile(values: readonly number[], p: number): number {

@@ -1,7 +1,8 @@
 /**
  * The measured steps of bench/imports.ts, each against a running deployment: one import timed
  * end to end with its worker's peak memory, a presigned upload with the API's peak memory,
- * several imports at once (scale-out), API latency while imports run, and a connector build.
+ * several imports at once (scale-out), API latency while imports run, and a connector build with
+ * its worker's peak memory.
  */
 import { openAsBlob } from 'node:fs';
 import type { RecordCounts } from '../../src/parsers/support/count-records.js';
@@ -195,6 +196,9 @@ export interface ConnectorBuild {
   uploadMs: number;
   /** 201 → Finished. */
   buildMs: number;
+  /** The worker's RSS just before the upload, and its peak until the build finished. */
+  workerStartRss: number;
+  workerPeakRss: number;
   metricsOk: boolean;
 }
 
@@ -202,7 +206,10 @@ const CSV_ACCOUNTS = 'a1b2c3d4-0000-0000-0000-000000000000';
 const EMPLOYEE_FILE = 'a1b2c3d4-0000-0000-0000-000000000001';
 const PRIVILEGES_FILE = 'a1b2c3d4-0000-0000-0000-000000000002';
 
-/** Spec 3: both CSV files of the CSV Accounts connector in one multipart upload, then the build. */
+/**
+ * Spec 3: both CSV files of the CSV Accounts connector in one multipart upload, then the build,
+ * with the one worker's peak RSS from before the upload (it idles meanwhile) to Finished.
+ */
 export async function connectorBuild(d: Deployment, csv: GeneratedConnectorCsv): Promise<ConnectorBuild> {
   const api = d.admin;
   const application = await api.ok<{ id: string }>('POST', '/api/applications', { name: `bench HR ${Date.now()}`, connectorId: CSV_ACCOUNTS });
@@ -210,6 +217,7 @@ export async function connectorBuild(d: Deployment, csv: GeneratedConnectorCsv):
   form.append('applicationId', application.id);
   form.append(EMPLOYEE_FILE, await openAsBlob(csv.employees.path), 'employees.csv');
   form.append(PRIVILEGES_FILE, await openAsBlob(csv.privileges.path), 'privileges.csv');
+  const memory = new PeakRss(d.workerPids[0]!);
   const started = performance.now();
   const res = await api.request('POST', '/api/application-imports/upload', form);
   const uploaded = performance.now();
@@ -224,9 +232,10 @@ export async function connectorBuild(d: Deployment, csv: GeneratedConnectorCsv):
     await sleep(100);
   }
   const ended = performance.now();
+  const workerPeakRss = memory.stop();
   const metricsOk = build.status === 'Finished' && sameMetrics(build.metrics, csv.expected);
-  if (!metricsOk) problems.push(`${d.mode} connector build: ${build.status}, metrics ${JSON.stringify(build.metrics)}, expected ${JSON.stringify(csv.expected)}`);
-  return { bytes, rows: csv.expected.rowsRead, uploadMs: uploaded - started, buildMs: ended - uploaded, metricsOk };
+  if (!metricsOk) problems.push(`${d.mode} connector build of ${csv.expected.rowsRead} rows: ${build.status}, metrics ${JSON.stringify(build.metrics)}, expected ${JSON.stringify(csv.expected)}`);
+  return { bytes, rows: csv.expected.rowsRead, uploadMs: uploaded - started, buildMs: ended - uploaded, workerStartRss: memory.startRss, workerPeakRss, metricsOk };
 }
 
 function sameMetrics(actual: Record<string, number> | null, expected: ConnectorExpected): boolean {

@@ -3,11 +3,11 @@
  * two marker comments; the rest of the document (method, what limits it now) is left as it is.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { mb, mbPerSecond, seconds } from './figures.js';
+import { mb, mbPerSecond, rowsPerSecond, seconds } from './figures.js';
 import type { LoadSummary, Machine } from './machine.js';
 import type { BulkResults, ImportBenchResults, ModeFigures, ParserResults } from './results.js';
 import { verdictText, type TargetRow } from './targets.js';
-import type { TimedImport } from './import-phases.js';
+import type { ConnectorBuild, TimedImport } from './import-phases.js';
 
 export const BEGIN = '<!-- BEGIN FIGURES: written by `npm run bench` (bench/all.ts); edits here are overwritten -->';
 export const END = '<!-- END FIGURES -->';
@@ -142,21 +142,35 @@ function importSections(imports: ImportBenchResults, modes: ModeFigures[], cpuCo
 
 function otherFormatsSection(imports: ImportBenchResults, modes: ModeFigures[]): string[] {
   const s = imports.sizes;
+  const { small, big } = s.connectorRows;
   return [
     '### 7. Other formats',
     '',
-    `A Burp issues export of ${mb(s.burp)} MB (base64 request/response evidence), against saxes tokenizing it; and a CSV Accounts ` +
-      `connector build of ${s.connectorRows} rows (employees and privileges files in one multipart upload).`,
+    `A Burp issues export of ${mb(s.burp)} MB (base64 request/response evidence), against saxes tokenizing it.`,
     '',
     perMode(modes, [
       ['Burp import, request → complete', (f) => `${rate(f.burp.bytes, f.burp.ms)}; stage / commit ${stages(f.burp)}`],
       ['Burp: saxes tokenize / import / tokenize', (f) => `${seconds(f.burp.tokenizeMs)} s / ${(f.burp.ms / f.burp.tokenizeMs).toFixed(1)}×`],
       ['Burp: worker peak RSS', (f) => `${mb(f.burp.workerPeakRss)} MB`],
-      ['connector: upload / build', (f) => `${seconds(f.connector.uploadMs)} s / ${seconds(f.connector.buildMs)} s = ${((f.connector.rows * 1000) / f.connector.buildMs).toFixed(0)} rows/s`],
+    ]),
+    '',
+    `CSV Accounts connector builds of ${small} and ${big} rows (employees and privileges files in one multipart upload), each on a ` +
+      'freshly started worker: the upload request to 201, then 201 to Finished seen by polling (rows read per second of that), ' +
+      "and the worker's peak RSS from before the upload to Finished (VmHWM reset through /proc/<pid>/clear_refs, and VmRSS polled " +
+      'every 50 ms). Flat memory means the big / small ratio stays near 1.',
+    '',
+    perMode(modes, [
+      ['worker RSS idle, before', (f) => `${mb(f.connector.small.workerStartRss)} MB`],
+      [`${small} rows: upload / build`, (f) => connectorTimes(f.connector.small)],
+      [`${big} rows: upload / build`, (f) => connectorTimes(f.connector.big)],
+      [`worker peak, ${small} / ${big} rows`, (f) => `${mb(f.connector.small.workerPeakRss)} / ${mb(f.connector.big.workerPeakRss)} MB`],
+      ['big / small peak', (f) => `${(f.connector.big.workerPeakRss / f.connector.small.workerPeakRss).toFixed(2)}×`],
     ]),
     '',
   ];
 }
+
+const connectorTimes = (c: ConnectorBuild): string => `${seconds(c.uploadMs)} s / ${seconds(c.buildMs)} s = ${rowsPerSecond(c.rows, c.buildMs)} rows/s`;
 
 function bulkSection(bulk: BulkResults): string[] {
   return [

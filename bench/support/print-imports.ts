@@ -1,5 +1,5 @@
 /** The console table of one database mode's import figures (bench/imports.ts). */
-import { mb, mbPerSecond, printTable, seconds } from './figures.js';
+import { mb, mbPerSecond, printTable, rowsPerSecond, seconds } from './figures.js';
 import type { ModeFigures } from './results.js';
 import type { TimedImport } from './import-phases.js';
 
@@ -25,6 +25,10 @@ export function printModeFigures(f: ModeFigures): void {
     ['   2 worker processes', `${seconds(scaleOut.two.ms)} s (${scaleOut.two.busyCpus.toFixed(2)} CPUs busy)`],
     ['   speed-up', `${(scaleOut.one.ms / scaleOut.two.ms).toFixed(2)} x`],
     [`7. Burp ${mb(burp.bytes)} MB, request → complete`, `${seconds(burp.ms)} s = ${mbPerSecond(burp.bytes, burp.ms).toFixed(1)} MB/s (${stages(burp)}; saxes ${seconds(burp.tokenizeMs)} s; worker peak ${mb(burp.workerPeakRss)} MB)`],
-    [`   connector CSV, ${connector.rows} rows (${mb(connector.bytes)} MB)`, `upload ${seconds(connector.uploadMs)} s, build ${seconds(connector.buildMs)} s = ${((connector.rows * 1000) / connector.buildMs).toFixed(0)} rows/s`],
+    ...(['small', 'big'] as const).map((size): [string, string] => {
+      const c = connector[size];
+      return [`   connector CSV, ${c.rows} rows (${mb(c.bytes)} MB), fresh worker`, `upload ${seconds(c.uploadMs)} s, build ${seconds(c.buildMs)} s = ${rowsPerSecond(c.rows, c.buildMs)} rows/s; worker peak ${mb(c.workerPeakRss)} MB (idle ${mb(c.workerStartRss)} MB)`];
+    }),
+    ['   connector big / small peak', `${(connector.big.workerPeakRss / connector.small.workerPeakRss).toFixed(2)} x`],
   ]);
 }

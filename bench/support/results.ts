@@ -38,13 +38,14 @@ export interface ModeFigures {
   responsiveness: Responsiveness;
   scaleOut: { one: Batch; two: Batch };
   burp: TimedImport & { tokenizeMs: number };
-  connector: ConnectorBuild;
+  /** CSV Accounts builds of a quarter-size and a full-size pair of files, each on a fresh worker. */
+  connector: { small: ConnectorBuild; big: ConnectorBuild };
 }
 
 /** bench/imports.ts. */
 export interface ImportBenchResults {
   benchMb: number;
-  sizes: { e2e: number; small: number; big: number; burp: number; connectorRows: number };
+  sizes: { e2e: number; small: number; big: number; burp: number; connectorRows: { small: number; big: number } };
   latencyRequests: number;
   modes: ModeFigures[];
   problems: string[];
