@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { defineBulkImportSuite, waitForRequest } from './helpers/bulk-import-suite.js';
 import { startIntake, type IntakeProcess } from './helpers/intake-process.js';
 import { sleep } from './helpers/ports.js';
+import { embeddedIntakeDatabaseUrl } from './helpers/database.js';
 
 let dataDir: string;
 let intake: IntakeProcess | undefined;
@@ -18,7 +19,7 @@ defineBulkImportSuite('bulk imports: embedded PostgreSQL + local storage', {
     dataDir = await mkdtemp(join(tmpdir(), 'intake-bulk-'));
     intake = await startIntake({ INTAKE_DATA_DIR: dataDir, INTAKE_BULK_REPORT_URL_TTL_SECONDS: String(REPORT_TTL_SECONDS) });
     const login = await intake.admin.request('POST', '/api/v1/authenticate', { username: 'admin@example.com', password: 'Test-Passw0rd!' });
-    return { intake, tenantId: login.body.tenant_id };
+    return { intake, tenantId: login.body.tenant_id, databaseUrl: await embeddedIntakeDatabaseUrl(dataDir) };
   },
   async teardown() {
     await intake?.stop();

@@ -40,7 +40,7 @@ defineBulkImportSuite('bulk imports: PostgreSQL server + S3 storage', {
     intake = await startIntake({ DATABASE_URL: db.url, INTAKE_DATA_DIR: '/nonexistent-intake-data', ...s3.env, INTAKE_BULK_REPORT_URL_TTL_SECONDS: String(REPORT_TTL_SECONDS) });
     const login = await intake.admin.request('POST', '/api/v1/authenticate', { username: 'admin@example.com', password: 'Test-Passw0rd!' });
     const tenantId = login.body.tenant_id;
-    return { intake, tenantId, colleague: await createColleague(intake.baseUrl, tenantId) };
+    return { intake, tenantId, databaseUrl: db.url, colleague: await createColleague(intake.baseUrl, tenantId) };
   },
   modeTests(context) {
     test("a tenant admin may read a colleague's request; the colleague may read their own", async () => {

@@ -7,10 +7,13 @@ import assert from 'node:assert/strict';
 import { ApiClient } from './api-client.js';
 import type { IntakeProcess } from './intake-process.js';
 import { sleep } from './ports.js';
+import { query } from './database.js';
 
 export interface BulkSuiteContext {
   intake: IntakeProcess;
   tenantId: number;
+  /** The database `intake` uses: tests change what it stored (the age of an Idempotency-Key). */
+  databaseUrl: string;
   /** A non-admin user of the same tenant, logged in, when the mode can create one. */
   colleague?: ApiClient;
 }
@@ -233,6 +236,38 @@ export function defineBulkImportSuite(name: string, options: BulkSuiteOptions): 
       assert.equal(other.body.code, 'IDEMPOTENCY_KEY_REUSED');
       const done = await waitForRequest(api, first.body.requestId);
       assert.deepEqual(done.result.summary, { total: 1, created: 1, failed: 0 });
+    });
+
+    test('Idempotency-Key: the key names its request for 24 hours; after that the same key starts a new job', async () => {
+      const body = [{ name: 'Window Co' }];
+      const send = (b: unknown = body) => start('clients', b, { 'idempotency-key': 'window-key' });
+      // The window runs from when the key was first used: age the stored key instead of waiting.
+      const age = (interval: string) =>
+        query(ctx.databaseUrl, `UPDATE idempotency_keys SET created_at = now() - $1::interval WHERE key = 'window-key'`, [interval]);
+      const first = await send();
+      assert.equal(first.status, 200, first.text);
+      await waitForRequest(api, first.body.requestId);
+
+      await age('23 hours 59 minutes');
+      const within = await send();
+      assert.equal(within.status, 200, within.text);
+      assert.equal(within.body.requestId, first.body.requestId, 'within 24 hours: the original request');
+
+      await age('24 hours 1 minute');
+      const after = await send();
+      assert.equal(after.status, 200, after.text);
+      assert.notEqual(after.body.requestId, first.body.requestId, 'after 24 hours: a new job');
+      // A real second run of the same body: its one client now exists.
+      const second = await waitForRequest(api, after.body.requestId);
+      assert.deepEqual(second.result.summary, { total: 1, created: 0, failed: 1 });
+      const again = await send();
+      assert.equal(again.body.requestId, after.body.requestId, 'the key now names the new request');
+
+      await age('25 hours');
+      const otherBody = await send([{ name: 'Window Co 2' }]);
+      assert.equal(otherBody.status, 200, `an expired key does not make another body a reuse: ${otherBody.text}`);
+      assert.notEqual(otherBody.body.requestId, after.body.requestId);
+      assert.deepEqual((await waitForRequest(api, otherBody.body.requestId)).result.summary, { total: 1, created: 1, failed: 0 });
     });
 
     if (options.hasColleague) {

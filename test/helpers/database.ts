@@ -1,10 +1,11 @@
 /**
  * A fresh, empty PostgreSQL database for one test file. With INTAKE_TEST_DATABASE_URL set (CI
  * points it at the machine's server) a new database is created there; otherwise a real embedded
- * PostgreSQL is started for the test file, so the suite needs no external service.
+ * PostgreSQL is started for the test file, so the suite needs no external service. Also: the URL
+ * of the database an embedded `intake serve` runs, and a one-statement query helper.
  */
 import pg from 'pg';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -51,4 +52,26 @@ async function embeddedDatabase(): Promise<TestDatabase> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The URL of the PostgreSQL that `intake serve` embeds under `dataDir`, for a test that must read
+ * or change what the service stored: the password Intake keeps beside the cluster, the port from
+ * the server's lock file (its fourth line).
+ */
+export async function embeddedIntakeDatabaseUrl(dataDir: string): Promise<string> {
+  const password = (await readFile(join(dataDir, 'pg-password'), 'utf8')).trim();
+  const port = Number((await readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[3]);
+  return `postgresql://intake:${encodeURIComponent(password)}@127.0.0.1:${port}/intake`;
+}
+
+/** Runs one statement on a database and closes the connection. */
+export async function query(url: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
 }
