@@ -6,24 +6,20 @@
  */
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPool, type Pool } from '../src/db/pool.js';
-import { migrate } from '../src/db/migrate.js';
+import type { Pool } from '../src/db/pool.js';
 import { clientsKind } from '../src/bulk/kinds/clients.kind.js';
-import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { createSchemaDatabase, type SchemaDatabase } from './helpers/database.js';
 
-let database: TestDatabase;
+let database: SchemaDatabase;
 let pool: Pool;
 let tenantId: number;
 
 before(async () => {
-  database = await createTestDatabase();
-  pool = createPool(database.url, 4);
-  await migrate(pool);
-  tenantId = (await pool.query("INSERT INTO tenants (name) VALUES ('Race') RETURNING id")).rows[0].id;
+  database = await createSchemaDatabase('Race');
+  ({ pool, tenantId } = database);
 });
 
 after(async () => {
-  await pool?.end();
   await database?.drop();
 });
 

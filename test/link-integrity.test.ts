@@ -8,26 +8,23 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type pg from 'pg';
-import { createPool, type Pool } from '../src/db/pool.js';
-import { migrate } from '../src/db/migrate.js';
-import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import type { Pool } from '../src/db/pool.js';
+import { createSchemaDatabase, type SchemaDatabase } from './helpers/database.js';
 
-let database: TestDatabase;
+let database: SchemaDatabase;
 let pool: Pool;
 let ids: { tenant: number; client: number; report: number };
 
 before(async () => {
-  database = await createTestDatabase();
-  pool = createPool(database.url, 4);
-  await migrate(pool);
-  const tenant = (await pool.query("INSERT INTO tenants (name) VALUES ('Links') RETURNING id")).rows[0].id;
+  database = await createSchemaDatabase('Links');
+  pool = database.pool;
+  const tenant = database.tenantId;
   const client = (await pool.query("INSERT INTO clients (tenant_id, name) VALUES ($1, 'Client') RETURNING id", [tenant])).rows[0].id;
   const report = (await pool.query("INSERT INTO reports (tenant_id, client_id, name) VALUES ($1, $2, 'Report') RETURNING id", [tenant, client])).rows[0].id;
   ids = { tenant, client, report };
 });
 
 after(async () => {
-  await pool?.end();
   await database?.drop();
 });
 

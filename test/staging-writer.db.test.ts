@@ -7,20 +7,18 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { createPool, type Pool } from '../src/db/pool.js';
-import { migrate } from '../src/db/migrate.js';
+import type { Pool } from '../src/db/pool.js';
 import { StagingWriter } from '../src/imports/staging-writer.js';
-import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { createSchemaDatabase, type SchemaDatabase } from './helpers/database.js';
 
-let database: TestDatabase;
+let database: SchemaDatabase;
 let pool: Pool;
 let importId: string;
 
 before(async () => {
-  database = await createTestDatabase();
-  pool = createPool(database.url, 4);
-  await migrate(pool);
-  const tenant = (await pool.query("INSERT INTO tenants (name) VALUES ('Staging') RETURNING id")).rows[0].id;
+  database = await createSchemaDatabase('Staging');
+  pool = database.pool;
+  const tenant = database.tenantId;
   const user = (await pool.query("INSERT INTO users (tenant_id, email, password_hash) VALUES ($1, 'staging@example.test', 'x') RETURNING id", [tenant])).rows[0].id;
   importId = randomUUID();
   await pool.query(
@@ -31,7 +29,6 @@ before(async () => {
 });
 
 after(async () => {
-  await pool?.end();
   await database?.drop();
 });
 

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { createLogger } from '../../src/logging.js';
+import { createPool, type Pool } from '../../src/db/pool.js';
+import { migrate } from '../../src/db/migrate.js';
 
 export interface TestDatabase {
   url: string;
@@ -74,4 +76,27 @@ export async function query(url: string, sql: string, params: unknown[] = []): P
   } finally {
     await client.end();
   }
+}
+
+/** A fresh database with Intake's schema, a pool on it, and one tenant: for tests of SQL itself. */
+export interface SchemaDatabase {
+  pool: Pool;
+  tenantId: number;
+  /** Closes the pool and drops the database. */
+  drop(): Promise<void>;
+}
+
+export async function createSchemaDatabase(tenantName: string): Promise<SchemaDatabase> {
+  const database = await createTestDatabase();
+  const pool = createPool(database.url, 4);
+  await migrate(pool);
+  const tenantId = (await pool.query('INSERT INTO tenants (name) VALUES ($1) RETURNING id', [tenantName])).rows[0].id;
+  return {
+    pool,
+    tenantId,
+    async drop() {
+      await pool.end();
+      await database.drop();
+    },
+  };
 }
