@@ -60,8 +60,10 @@ test('one at a time, a name created by an overlapping batch is refused with the 
   const first = await openTransaction((db) => clientsKind.create(db, tenantId, { name: 'Globex', data: {} }));
   await first.result;
   const second = await openTransaction((db) => clientsKind.create(db, tenantId, { name: 'globex', data: {} }));
+  // Expected before the first commits: the refusal comes as soon as it has, and must not go unhandled meanwhile.
+  const refused = assert.rejects(second.result, /A client named 'globex' already exists \(client \d+\)\./);
   await first.commit();
-  await assert.rejects(second.result, /A client named 'globex' already exists \(client \d+\)\./);
+  await refused;
   await second.commit();
   assert.equal(await clientsNamed('globex'), 1);
 });
