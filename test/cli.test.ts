@@ -5,7 +5,8 @@
  */
 import { describe, before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,12 +37,18 @@ const configDir = () => join(work, 'config');
 const credentialsFile = () => join(configDir(), 'intake', 'credentials.json');
 
 function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+  return collect(
+    spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd ?? work,
       env: { PATH: process.env.PATH, HOME: join(work, 'home'), XDG_CONFIG_HOME: configDir(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    }),
+  );
+}
+
+/** A child's exit code and everything it printed; killed if it runs for more than 90 s. */
+function collect(child: ChildProcessByStdio<null, Readable, Readable>): Promise<Run> {
+  return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -347,23 +354,13 @@ describe('intake CLI against a real intake serve', () => {
   test('on a terminal (a pty from util-linux script), import --wait draws an upload bar, then an import bar, then the coloured result', async () => {
     const created = await intake.admin.ok('POST', '/api/v2/api-tokens', { name: 'cli tty test' });
     const command = [process.execPath, CLI, 'import', join(work, 'sample.nessus'), '--client', String(target.clientId), '--report', String(target.reportId), '--wait'].join(' ');
-    const run = await new Promise<Run>((resolve, reject) => {
-      const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    const run = await collect(
+      spawn('script', ['-qfec', command, '/dev/null'], {
         cwd: work,
         env: { PATH: process.env.PATH, HOME: join(work, 'home'), TERM: 'xterm', INTAKE_URL: intake.baseUrl, INTAKE_TOKEN: created.token, XDG_CONFIG_HOME: join(work, 'tty-config') },
         stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-      child.once('error', reject);
-      child.once('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
+      }),
+    );
     assert.equal(run.code, 0, describeRun(run));
     const screen = run.stdout;
     // Each bar redraws one line: a carriage return, the line, then "erase to the end of the line".

@@ -12,8 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startIntake, type IntakeProcess } from './helpers/intake-process.js';
-import { sleep } from './helpers/ports.js';
-import { parseCsv, waitForRequest } from './helpers/bulk-import-suite.js';
+import { parseCsv, startBulkJobMidway, waitForRequest } from './helpers/bulk-import-suite.js';
 import { childrenOf, processesMentioning, waitGone } from './helpers/faults.js';
 
 describe('a worker child of intake serve killed mid bulk import (embedded default)', () => {
@@ -48,20 +47,11 @@ describe('a worker child of intake serve killed mid bulk import (embedded defaul
     assert.equal(children.length, 1, 'the embedded default runs one worker child');
     const [victim] = children as [number];
 
-    const login = await api.request('POST', '/api/v1/authenticate', { username: 'admin@example.com', password: 'Test-Passw0rd!' });
-    const res = await api.request('POST', `/api/v1/idm/${login.body.tenant_id}/findings/import`, objects);
-    assert.equal(res.status, 200, res.text);
-    // Killed once some objects are committed, so the retry must resume after them.
-    for (;;) {
-      const status = (await api.request('GET', `/api/v1/request/${res.body.requestId}`)).body;
-      assert.ok(status.status === 'Pending' || status.status === 'InProgress', `the job ended before the worker could be killed: ${JSON.stringify(status)}`);
-      if (status.status === 'InProgress' && status.progress.processed > 0) break;
-      await sleep(10);
-    }
+    const requestId = await startBulkJobMidway(api, 'findings', objects);
     process.kill(victim, 'SIGKILL');
     assert.ok(await waitGone(victim, 10_000), 'the worker child is gone');
 
-    const done = await waitForRequest(api, res.body.requestId, 120_000);
+    const done = await waitForRequest(api, requestId, 120_000);
     assert.equal(done.status, 'Completed', JSON.stringify(done));
     assert.deepEqual(done.result.summary, { total: 1000, created: 800, failed: 200 });
     const log = intake.log();
@@ -80,6 +70,7 @@ describe('a worker child of intake serve killed mid bulk import (embedded defaul
     assert.deepEqual(flaws.map((f) => String(f.data[0])).sort(), [...createdIds].sort(), 'no finding created twice, none missing');
 
     // The new child takes new work too.
+    const login = await api.request('POST', '/api/v1/authenticate', { username: 'admin@example.com', password: 'Test-Passw0rd!' });
     const next = await api.request('POST', `/api/v1/idm/${login.body.tenant_id}/clients/import`, [{ name: 'After the crash' }]);
     assert.equal(next.status, 200, next.text);
     assert.deepEqual((await waitForRequest(api, next.body.requestId)).result.summary, { total: 1, created: 1, failed: 0 });

@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { startIntake, startWorker, type IntakeProcess, type WorkerProcess } from './helpers/intake-process.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { sleep } from './helpers/ports.js';
-import { waitForRequest } from './helpers/bulk-import-suite.js';
+import { startBulkJobMidway, waitForRequest } from './helpers/bulk-import-suite.js';
 import { nessusFixtures } from '../src/parsers/nessus/fixtures/nessus.fixtures.js';
 import { nessusParser } from '../src/parsers/nessus/nessus.parser.js';
 import { countRecords } from '../src/parsers/support/count-records.js';
@@ -90,18 +90,10 @@ describe('a worker killed mid-import', () => {
       i % 5 === 0 ? { clientId, reportId, title: `Finding ${i}`, severity: 'Nope' } : { clientId, reportId, title: `Finding ${i}`, severity: 'Low', affectedAssets: [`h${i % 50}`, `h${(i + 1) % 50}`] },
     );
     const first = await worker();
-    const login = await api.request('POST', '/api/v1/authenticate', { username: 'admin@example.com', password: 'Test-Passw0rd!' });
-    const res = await api.request('POST', `/api/v1/idm/${login.body.tenant_id}/findings/import`, objects);
-    assert.equal(res.status, 200, res.text);
-    for (;;) {
-      const status = (await api.request('GET', `/api/v1/request/${res.body.requestId}`)).body;
-      assert.ok(status.status === 'Pending' || status.status === 'InProgress', `the job ended before the worker could be killed: ${JSON.stringify(status)}`);
-      if (status.status === 'InProgress' && status.progress.processed > 0) break;
-      await sleep(10);
-    }
+    const requestId = await startBulkJobMidway(api, 'findings', objects);
     await kill(first);
     await worker();
-    const done = await waitForRequest(api, res.body.requestId, 120_000);
+    const done = await waitForRequest(api, requestId, 120_000);
     assert.equal(done.status, 'Completed', JSON.stringify(done));
     assert.deepEqual(done.result.summary, { total: 1000, created: 800, failed: 200 });
     const flaws = await api.ok<any[]>('GET', `/api/v1/client/${clientId}/report/${reportId}/flaws`);

@@ -39,6 +39,23 @@ export async function waitForRequest(api: ApiClient, requestId: string, timeoutM
 }
 
 /** Splits the report into rows of cells (the report quotes cells with commas, quotes or line breaks). */
+/**
+ * Starts a bulk import of `objects` as the admin (admin@example.com, as the test processes are
+ * started) and waits until some objects are committed but the job is still running: the moment a
+ * crash test kills the worker, so that the retry must resume after them.
+ */
+export async function startBulkJobMidway(api: ApiClient, kind: string, objects: unknown[]): Promise<string> {
+  const login = await api.request('POST', '/api/v1/authenticate', { username: 'admin@example.com', password: 'Test-Passw0rd!' });
+  const res = await api.request('POST', `/api/v1/idm/${login.body.tenant_id}/${kind}/import`, objects);
+  assert.equal(res.status, 200, res.text);
+  for (;;) {
+    const status = (await api.request('GET', `/api/v1/request/${res.body.requestId}`)).body;
+    assert.ok(status.status === 'Pending' || status.status === 'InProgress', `the job ended before the worker could be killed: ${JSON.stringify(status)}`);
+    if (status.status === 'InProgress' && status.progress.processed > 0) return res.body.requestId;
+    await sleep(10);
+  }
+}
+
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
