@@ -132,7 +132,7 @@ const run: RunRecord = {
 };
 
 for (const t of run.targets) {
-  printTable(`${t.id}. ${t.target}`, Object.entries(t.verdicts).map(([mode, v]) => [mode, v.met ? `met: ${v.value}` : `MISSED: ${v.value} (${v.shortfall})`]));
+  printTable(`${t.id}. ${t.target}`, Object.entries(t.verdicts).map(([mode, v]) => [mode, `${v.met ? `met: ${v.value}` : `MISSED: ${v.value} (${v.shortfall})`}${v.floor ? `; ${v.floor}` : ''}`]));
 }
 console.log(`\nload average during the run: min ${run.load.min.toFixed(2)}, mean ${run.load.mean.toFixed(2)}, max ${run.load.max.toFixed(2)}; ${(run.durationMs / 60_000).toFixed(1)} min`);
 await writeFiguresSection(DOC, renderFigures(run), SKELETON);

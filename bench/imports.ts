@@ -4,10 +4,12 @@
  * loopback, every baseline measured in the same run:
  *
  *   1. import of a BENCH_MB (default 500, issue 8's sizes) MB Nessus file, preuploaded-import → IMPORT COMPLETE,
- *      against saxes merely tokenizing the same file (median of 3, in a fresh process);
+ *      against saxes merely tokenizing the same file (median of 3, in a fresh process), with the CPU
+ *      seconds the worker and PostgreSQL spent on it (their sum / CPUs: the least wall time it allows here);
  *   2. worker peak RSS importing a BENCH_MB/5 and a 2×BENCH_MB file, each on a fresh worker;
  *   3. presigned PUT of the 2×BENCH_MB file: MB/s and the API's peak RSS;
- *   4. GET /api/v2/my-imports p50/p99 idle, then while 4 imports of BENCH_MB/5 run at once;
+ *   4. GET /api/v2/my-imports p50/p99 idle, with 4 CPU busy loops at the workers' niceness and at 0 (the
+ *      scheduler's own floor, no import), then while 4 imports of BENCH_MB/5 run at once;
  *   5. 4 imports of BENCH_MB/5 with 1 worker process vs 2 (INTAKE_WORKER_CONCURRENCY=1);
  *   7. a Burp file (BENCH_MB/5, base64 evidence), and CSV Accounts connector builds of BENCH_MB×200 and
  *      BENCH_MB×50 accounts (3 privileges each), each on a fresh worker: rows/s and the worker's peak RSS.

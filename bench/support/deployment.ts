@@ -18,6 +18,8 @@ import { startIntake, startWorker, type IntakeProcess, type WorkerProcess } from
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.js';
 import type { ApiClient } from '../../test/helpers/api-client.js';
 import { sleep } from '../../test/helpers/ports.js';
+import pg from 'pg';
+import { postmasterOf } from './process-cpu.js';
 
 export type DatabaseMode = 'embedded' | 'server';
 
@@ -33,6 +35,12 @@ export interface Deployment {
   admin: ApiClient;
   apiPid: number;
   workerPids: number[];
+  /**
+   * Where PostgreSQL's processes are, for their CPU time: the api process in embedded mode (its
+   * postmaster is a child of it), the machine server's postmaster in server mode; undefined when
+   * that server is not a local process.
+   */
+  postgresRoot: number | undefined;
   /** Everything the api and worker processes have logged so far (pino JSON lines). */
   logs(): string;
   stop(): Promise<void>;
@@ -64,13 +72,15 @@ export class Site {
     readonly mode: DatabaseMode,
     private readonly dataDir: string,
     private readonly database: TestDatabase | undefined,
+    private readonly postmaster: number | undefined,
   ) {}
 
   static async create(mode: DatabaseMode): Promise<Site> {
     const dataDir = await mkdtemp(join(tmpdir(), `intake-bench-${mode}-`));
-    if (mode === 'embedded') return new Site(mode, dataDir, undefined);
+    if (mode === 'embedded') return new Site(mode, dataDir, undefined, undefined);
     if (!process.env.INTAKE_TEST_DATABASE_URL) throw new Error('server mode needs INTAKE_TEST_DATABASE_URL');
-    return new Site(mode, dataDir, await createTestDatabase());
+    const database = await createTestDatabase();
+    return new Site(mode, dataDir, database, await localPostmaster(database.url));
   }
 
   /** Starts Intake (stopping what runs first) and waits until every worker says it is ready. */
@@ -80,12 +90,12 @@ export class Site {
     let deployment: Deployment;
     if (this.mode === 'embedded') {
       const intake = await startIntake({ ...workerEnv, INTAKE_DATA_DIR: this.dataDir, INTAKE_WORKERS: String(settings.workers) });
-      deployment = wrap(this.mode, intake, [], () => intake.log());
+      deployment = wrap(this.mode, intake, [], intake.child.pid, () => intake.log());
     } else {
       const shared = { DATABASE_URL: this.database!.url, INTAKE_DATA_DIR: this.dataDir };
       const intake = await startIntake({ ...COMMON_ENV, ...shared, INTAKE_WORKERS: '0' });
       const workers = Array.from({ length: settings.workers }, () => startWorker({ ...workerEnv, ...shared }));
-      deployment = wrap(this.mode, intake, workers, () => [intake.log(), ...workers.map((w) => w.log())].join('\n'));
+      deployment = wrap(this.mode, intake, workers, this.postmaster, () => [intake.log(), ...workers.map((w) => w.log())].join('\n'));
     }
     this.running = deployment;
     try {
@@ -111,19 +121,36 @@ export class Site {
   }
 }
 
-function wrap(mode: DatabaseMode, intake: IntakeProcess, workers: WorkerProcess[], logs: () => string): Deployment {
+function wrap(mode: DatabaseMode, intake: IntakeProcess, workers: WorkerProcess[], postgresRoot: number | undefined, logs: () => string): Deployment {
   return {
     mode,
     baseUrl: intake.baseUrl,
     admin: intake.admin,
     apiPid: intake.child.pid!,
     workerPids: [],
+    postgresRoot,
     logs,
     async stop() {
       await Promise.all(workers.map((w) => w.stop()));
       await intake.stop();
     },
   };
+}
+
+/**
+ * The postmaster of the server behind `url` when it runs on this machine: the parent of our own
+ * backend, read while the connection is open (the backend exits with it).
+ */
+async function localPostmaster(url: string): Promise<number | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const postmaster = postmasterOf(Number((await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid));
+    if (postmaster === undefined) console.log("(the machine's PostgreSQL is not a local process: its CPU time is not measured)");
+    return postmaster;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The pids of the workers, from their 'worker ready' log lines. */

@@ -1,4 +1,6 @@
 /** Small arithmetic and formatting shared by the benchmarks. */
+import { cpuFloor, type CpuWork } from './process-cpu.js';
+
 export const MB = 1024 * 1024;
 
 /**
@@ -29,4 +31,29 @@ export function printTable(title: string, rows: readonly (readonly [string, stri
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log(`\n${title}`);
   for (const [name, value] of rows) console.log(`  ${name.padEnd(width)}  ${value}`);
+}
+
+/**
+ * An import's CPU work in words, "worker 40.1 s (main thread 38.9 s) + PostgreSQL 25.3 s = 65.4 s",
+ * and the least wall time it allows on this machine's CPUs as a multiple of the tokenize baseline.
+ */
+export function cpuWorkFigures(work: CpuWork, tokenizeMs: number) {
+  const { totalSeconds, floorSeconds } = cpuFloor(work);
+  const s = (value: number): string => `${value.toFixed(1)} s`;
+  const pgText = Number.isNaN(work.postgresSeconds)
+    ? 'PostgreSQL not measured (not a local process)'
+    : `PostgreSQL ${s(work.postgresSeconds)} (${work.postgresProcesses} processes, ${work.postgresExited} exited meanwhile)`;
+  const mainIsBusiest = work.busiestThreadName.endsWith(', main');
+  const threads = mainIsBusiest
+    ? `main thread ${s(work.workerMainThreadSeconds)}, the busiest`
+    : `main thread ${s(work.workerMainThreadSeconds)}; busiest thread ${s(work.busiestThreadSeconds)} (${work.busiestThreadName})`;
+  return {
+    work: `worker ${s(work.workerSeconds)} (${threads}) + ${pgText} = ${s(totalSeconds)}`,
+    floorSeconds,
+    /** CPU work / CPUs, as a multiple of the tokenize time. */
+    floorRatio: (floorSeconds * 1000) / tokenizeMs,
+    floor: `on ${work.cpus} CPUs at least ${s(floorSeconds)} = ${((floorSeconds * 1000) / tokenizeMs).toFixed(2)}× tokenize`,
+    /** The busiest single thread alone, as a multiple of the tokenize time: the serial part's floor. */
+    thread: `${s(work.busiestThreadSeconds)} (${work.busiestThreadName}) = ${((work.busiestThreadSeconds * 1000) / tokenizeMs).toFixed(2)}× tokenize`,
+  };
 }

@@ -16,6 +16,9 @@ import {
 } from './import-flow.js';
 import { PeakRss } from './process-memory.js';
 import { CpuUsage } from './cpu-usage.js';
+import { CpuWorkWatch, type CpuWork } from './process-cpu.js';
+import { BusyLoops } from './busy-loops.js';
+import { loadConfig } from '../../src/config/config.js';
 import type { ConnectorExpected, GeneratedConnectorCsv } from '../generate-connector-csv.js';
 
 export interface InputFile {
@@ -34,6 +37,8 @@ export interface TimedImport {
   workerPeakRss: number;
   /** CPUs the whole machine kept busy during the import (worker, PostgreSQL, API, anything else). */
   busyCpus: number;
+  /** CPU seconds of the workers, their busiest thread and PostgreSQL over the same interval. */
+  cpu: CpuWork;
   countsOk: boolean;
 }
 
@@ -55,9 +60,11 @@ export async function timedImport(d: Deployment, file: InputFile, uploaded: Uplo
   const target = await newTarget(d.admin, `bench ${file.name} ${Date.now()}`);
   const memory = new PeakRss(d.workerPids[0]!);
   const cpu = new CpuUsage();
+  const work = new CpuWorkWatch(d);
   const started = performance.now();
   const id = await startImport(d.admin, target, uploaded, source);
   const result = await waitForImport(d.admin, id, importTimeoutMs(file.bytes));
+  const cpuWork = work.stop();
   const ms = result.endedAt - started;
   const workerPeakRss = memory.stop();
   const busyCpus = cpu.busyCpus();
@@ -68,6 +75,7 @@ export async function timedImport(d: Deployment, file: InputFile, uploaded: Uplo
     workerStartRss: memory.startRss,
     workerPeakRss,
     busyCpus,
+    cpu: cpuWork,
     countsOk: check(`${d.mode} ${file.name}`, result.status, result.error, result.counts, file.expected),
   };
 }
@@ -127,8 +135,22 @@ export interface LatencyFigures {
   max: number;
 }
 
+/**
+ * A sample taken like the idle one while `loops` plain CPU busy loops run at niceness `nice`: no
+ * import, no database work, only the scheduler giving the API a CPU back from niced spinning.
+ */
+export interface BusyLoopSample {
+  loops: number;
+  nice: number;
+  latency: LatencyFigures;
+  /** CPUs the whole machine kept busy meanwhile. */
+  busyCpus: number;
+}
+
 export interface Responsiveness {
   idle: LatencyFigures;
+  /** Scheduler floors: at the workers' niceness, then at 0. */
+  busyLoops: BusyLoopSample[];
   loaded: LatencyFigures;
   importsRunning: number;
   bytesEach: number;
@@ -153,18 +175,43 @@ function latencyFigures(samples: number[]): LatencyFigures {
   return { requests: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), max: Math.max(...samples) };
 }
 
+/** `requests` requests one after another, LATENCY_GAP_MS apart: the idle sample and the busy-loop ones. */
+async function sequentialSample(api: ApiClient, requests: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    samples.push((await timedList(api)).ms);
+    await sleep(LATENCY_GAP_MS);
+  }
+  return samples;
+}
+
+/** The workers' niceness (INTAKE_WORKER_NICE's default: the deployments leave it unset). */
+const WORKER_NICE = loadConfig({}).workerNice;
+
+/** A sequential sample while `loops` busy loops at niceness `nice` take the CPUs; the loops are stopped whatever happens. */
+async function busyLoopSample(api: ApiClient, requests: number, loops: number, nice: number): Promise<BusyLoopSample> {
+  const spinning = await BusyLoops.start(loops, nice);
+  try {
+    const cpu = new CpuUsage();
+    const samples = await sequentialSample(api, requests);
+    return { loops, nice, latency: latencyFigures(samples), busyCpus: cpu.busyCpus() };
+  } finally {
+    await spinning.stop();
+  }
+}
+
 /**
- * p50/p99 of GET /api/v2/my-imports idle, then while `count` imports of the file run at once. A
- * loaded sample counts only when the list it returned shows all of them PROCESSING; sampling
- * stops after `requests` such samples or when an import ends (bounded either way).
+ * p50/p99 of GET /api/v2/my-imports idle; then, the same way, while `count` CPU busy loops run at
+ * the workers' niceness and again at niceness 0 (the scheduler's own floor, no import running);
+ * then while `count` imports of the file run at once. A loaded sample counts only when the list it
+ * returned shows all of them PROCESSING; sampling stops after `requests` such samples or when an
+ * import ends (bounded either way).
  */
 export async function responsiveness(d: Deployment, file: InputFile, count: number, requests: number): Promise<Responsiveness> {
   const prepared = await prepareBatch(d, file, count);
-  const idle: number[] = [];
-  for (let i = 0; i < requests; i++) {
-    idle.push((await timedList(d.admin)).ms);
-    await sleep(LATENCY_GAP_MS);
-  }
+  const idle = await sequentialSample(d.admin, requests);
+  const busyLoops: BusyLoopSample[] = [];
+  for (const nice of [...new Set([WORKER_NICE, 0])]) busyLoops.push(await busyLoopSample(d.admin, requests, count, nice));
 
   const ids: string[] = [];
   for (const p of prepared) ids.push(await startImport(d.admin, p.target, p.uploaded, 'nessus'));
@@ -186,7 +233,7 @@ export async function responsiveness(d: Deployment, file: InputFile, count: numb
   const results = await waitForImports(d.admin, ids, importTimeoutMs(file.bytes * count));
   results.forEach((r, i) => check(`${d.mode} loaded import ${i + 1}`, r.status, r.error, r.counts, file.expected));
   if (loaded.length === 0) problems.push(`${d.mode}: the ${count} imports never ran at the same time; no loaded latency`);
-  return { idle: latencyFigures(idle), loaded: latencyFigures(loaded.length ? loaded : [Number.NaN]), importsRunning: count, bytesEach: file.bytes, loadedBusyCpus };
+  return { idle: latencyFigures(idle), busyLoops, loaded: latencyFigures(loaded.length ? loaded : [Number.NaN]), importsRunning: count, bytesEach: file.bytes, loadedBusyCpus };
 }
 
 export interface ConnectorBuild {

@@ -3,7 +3,7 @@
  * two marker comments; the rest of the document (method, what limits it now) is left as it is.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { mb, mbPerSecond, rowsPerSecond, seconds } from './figures.js';
+import { cpuWorkFigures, mb, mbPerSecond, rowsPerSecond, seconds } from './figures.js';
 import type { LoadSummary, Machine } from './machine.js';
 import type { BulkResults, ImportBenchResults, ModeFigures, ParserResults } from './results.js';
 import { verdictText, type TargetRow } from './targets.js';
@@ -79,7 +79,12 @@ function importSections(imports: ImportBenchResults, modes: ModeFigures[], cpuCo
     '',
     'From the preuploaded-import request to IMPORT COMPLETE seen by polling (the upload is not timed); the worker logs how long ' +
       'it staged (read, parse, insert into staging tables) and committed (merge into the live tables). Baseline: saxes merely ' +
-      'tokenizing the same file in a fresh process, median of 3, just before the import.',
+      'tokenizing the same file in a fresh process, median of 3, just before the import. CPU work: the CPU seconds ' +
+      '(utime + stime from /proc, polled every 500 ms; backends that exit meanwhile count through the time their parent ' +
+      'reaped) the worker process and ' +
+      'PostgreSQL used over the same interval — embedded: the postgres processes `intake serve` started; machine\'s ' +
+      'PostgreSQL: its postmaster and all its processes, so anything else using that server meanwhile counts too. That ' +
+      `work divided by the ${cpuCount} CPUs is the least wall time any schedule of it could take here.`,
     '',
     perMode(modes, [
       ['import, request → complete', (f) => rate(f.e2e.bytes, f.e2e.ms)],
@@ -87,6 +92,10 @@ function importSections(imports: ImportBenchResults, modes: ModeFigures[], cpuCo
       ['CPUs busy during the import (whole machine)', (f) => `${f.e2e.busyCpus.toFixed(2)} of ${cpuCount}`],
       ['baseline: saxes tokenize (runs)', (f) => `${rate(f.e2e.bytes, f.e2e.tokenizeMs)} (${f.e2e.tokenizeRunsMs.map((v) => seconds(v)).join(', ')} s)`],
       ['import / tokenize time', (f) => `${(f.e2e.ms / f.e2e.tokenizeMs).toFixed(2)}×`],
+      ['CPU work of the import: worker + PostgreSQL', (f) => cpuWorkFigures(f.e2e.cpu, f.e2e.tokenizeMs).work],
+      [`least wall time that work allows (CPU work / ${cpuCount})`, (f) => cpuWorkFigures(f.e2e.cpu, f.e2e.tokenizeMs).floor],
+      ['busiest single thread of the worker', (f) => cpuWorkFigures(f.e2e.cpu, f.e2e.tokenizeMs).thread],
+      ['API process meanwhile (answering the polls; not counted)', (f) => `${f.e2e.cpu.apiSeconds.toFixed(1)} s`],
     ]),
     '',
     `### 2. Worker memory (${mb(s.small)} MB and ${mb(s.big)} MB Nessus)`,
@@ -115,10 +124,13 @@ function importSections(imports: ImportBenchResults, modes: ModeFigures[], cpuCo
     '',
     'GET /api/v2/my-imports, one request at a time with 10 ms between, over loopback: first with no import running, then while ' +
       `4 imports of ${mb(s.small)} MB run at once (2 worker processes × INTAKE_WORKER_CONCURRENCY=2); a loaded sample counts only ` +
-      'when the list it returned shows all 4 PROCESSING.',
+      'when the list it returned shows all 4 PROCESSING. Between the two, the same sample as the idle one while 4 plain CPU ' +
+      'busy loops (child processes that only spin) run at the workers\' niceness, then at niceness 0: no import and no ' +
+      'database work, so its ratio to idle is what the scheduler alone costs a request when both CPUs are taken.',
     '',
     perMode(modes, [
       ['idle p50 / p99', (f) => `${ms1(f.responsiveness.idle.p50)} / ${ms1(f.responsiveness.idle.p99)}`],
+      ...busyLoopRows(modes),
       ['4 imports running p50 / p99 (max)', (f) => `${ms1(f.responsiveness.loaded.p50)} / ${ms1(f.responsiveness.loaded.p99)} (${ms1(f.responsiveness.loaded.max)}), ${f.responsiveness.loaded.requests} samples`],
       ['p99 loaded / idle', (f) => `${(f.responsiveness.loaded.p99 / f.responsiveness.idle.p99).toFixed(2)}×`],
       ['CPUs busy while loaded (whole machine)', (f) => `${f.responsiveness.loadedBusyCpus.toFixed(2)} of ${cpuCount}`],
@@ -168,6 +180,18 @@ function otherFormatsSection(imports: ImportBenchResults, modes: ModeFigures[]):
     ]),
     '',
   ];
+}
+
+/** One row per busy-loop sample (the same niceness values in every mode). */
+function busyLoopRows(modes: ModeFigures[]): [string, (f: ModeFigures) => string][] {
+  const samples = modes[0]?.responsiveness.busyLoops ?? [];
+  return samples.map((sample, i): [string, (f: ModeFigures) => string] => [
+    `${sample.loops} busy loops at nice ${sample.nice}, no import: p50 / p99 (max); p99 / idle`,
+    (f) => {
+      const b = f.responsiveness.busyLoops[i];
+      return b ? `${ms1(b.latency.p50)} / ${ms1(b.latency.p99)} (${ms1(b.latency.max)}); ${(b.latency.p99 / f.responsiveness.idle.p99).toFixed(2)}×` : 'not measured';
+    },
+  ]);
 }
 
 const connectorTimes = (c: ConnectorBuild): string => `${seconds(c.uploadMs)} s / ${seconds(c.buildMs)} s = ${rowsPerSecond(c.rows, c.buildMs)} rows/s`;
