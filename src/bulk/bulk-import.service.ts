@@ -1,7 +1,8 @@
 /**
  * The api side of bulk object imports (spec 4): check the request, store its body as an object,
  * and create the import row, its idempotency record and its queue job in one transaction. The
- * objects themselves are validated and created by a worker (run-bulk-import.ts).
+ * objects themselves are validated and created by a worker (run-bulk-import.ts), which deletes the
+ * stored body once the job has ended.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -12,6 +13,7 @@ import { AppError } from '../errors/app-error.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { JOBS, queueImport } from '../imports/jobs.js';
 import { getObjectKind, listObjectKinds } from './object-kinds.js';
+import { requestKeyOf } from './bulk-request.js';
 import { activeBulkImport, findIdempotencyKey, insertBulkImport, insertIdempotencyKey, type BulkImportRow } from './bulk.repository.js';
 
 export const MAX_OBJECTS = 1000;
@@ -50,7 +52,7 @@ export class BulkImportService {
     }
 
     const importId = randomUUID();
-    const key = `b${importId.replace(/-/g, '')}/request.json`;
+    const key = requestKeyOf(importId);
     const { size } = await this.store.put(key, Readable.from([Buffer.from(json)]), { contentType: 'application/json' });
     try {
       await withTransaction(this.pool, async (tx) => {

@@ -1,7 +1,8 @@
 /**
  * The worker side of a bulk import: validate and create each object, recording its outcome in
  * the same transaction as the object, then write the CSV report. A retry resumes after the last
- * recorded object, so no object is created twice and the summary equals a clean run's.
+ * recorded object, so no object is created twice and the summary equals a clean run's. The stored
+ * request is deleted once the job's final state is committed (bulk-request.ts).
  */
 import { Readable } from 'node:stream';
 import type { Pool, PoolClient } from '../db/pool.js';
@@ -17,6 +18,7 @@ import type { ObjectKind } from './object-kind.js';
 import { ObjectInvalid, typeName } from './rules.js';
 import { bulkResultsInOrder, countBulkResults, insertBulkResults, type BulkResult } from './bulk.repository.js';
 import { csvLine } from './csv-cell.js';
+import { deleteRequest, readRequest } from './bulk-request.js';
 
 /**
  * Objects created per transaction: small enough to keep progress moving, large enough to be quick
@@ -60,6 +62,7 @@ export async function runBulkImport(deps: BulkImportDeps, importId: string, opti
     const reportKey = `r${importId.replace(/-/g, '')}/import-report.csv`;
     await deps.store.put(reportKey, Readable.from(reportLines(pool, importId)), { contentType: 'text/csv' });
     await complete(pool, importId, attempt, reportKey);
+    await deleteRequest(deps.store, row.file_location, log, importId);
     const timings = { createMs: Math.round(created - started), reportMs: Math.round(performance.now() - created) };
     log.info({ importId, attempt, ...timings, ...(await countBulkResults(pool, importId)) }, 'bulk import complete');
   } catch (error) {
@@ -70,20 +73,12 @@ export async function runBulkImport(deps: BulkImportDeps, importId: string, opti
       throw error;
     }
     const message = deterministic ? (error as Error).message : `the import job failed after ${attempt} attempts: ${(error as Error).message}`;
-    await markFailed(pool, importId, attempt, message);
+    // Only when this attempt's Failed is committed: had a newer attempt taken over, it still reads the request.
+    if (await markFailed(pool, importId, attempt, message)) await deleteRequest(deps.store, row.file_location, log, importId);
     log.warn({ importId, attempt, message }, 'bulk import failed');
   } finally {
     stopHeartbeat();
   }
-}
-
-async function readRequest(store: ObjectStore, key: string): Promise<unknown[]> {
-  // The body was checked and size-limited by the api (INTAKE_BULK_MAX_BYTES): reading it whole is bounded.
-  const chunks: Buffer[] = [];
-  for await (const chunk of await store.get(key)) chunks.push(chunk as Buffer);
-  const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  if (!Array.isArray(body)) throw new AppError('BULK_BODY_INVALID', 'the stored request is not a JSON array');
-  return body;
 }
 
 /** Locks the import row for this batch and checks this attempt still owns the job (fencing). */

@@ -1,0 +1,96 @@
+/**
+ * The stored body of a bulk request (`b<id>/request.json`) is deleted once its job has ended,
+ * Completed or Failed, against a real `intake serve`, a real `intake worker` and local storage.
+ * The api runs no workers: a job stays Pending until the test starts one, so the test can see the
+ * stored request before any worker acts on it.
+ */
+import { describe, before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startIntake, startWorker, ADMIN, type IntakeProcess, type WorkerProcess } from './helpers/intake-process.js';
+import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { waitForRequest } from './helpers/bulk-import-suite.js';
+import { sleep } from './helpers/ports.js';
+
+/** How long the worker gets to delete the request once the job's end is visible (a bound, not a timing). */
+const DELETE_WAIT_MS = 15_000;
+
+describe('the stored bulk request is deleted when its job ends', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let intake: IntakeProcess;
+  let env: Record<string, string>;
+  let tenantId: number;
+
+  before(async () => {
+    db = await createTestDatabase();
+    dataDir = await mkdtemp(join(tmpdir(), 'intake-bulk-cleanup-'));
+    env = { DATABASE_URL: db.url, INTAKE_DATA_DIR: dataDir };
+    intake = await startIntake({ ...env, INTAKE_WORKERS: '0' });
+    const login = await intake.admin.request('POST', '/api/v1/authenticate', { username: ADMIN.email, password: ADMIN.password });
+    tenantId = login.body.tenant_id;
+  });
+
+  after(async () => {
+    await intake?.stop();
+    await db?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const requestFile = (requestId: string) => join(dataDir, 'objects', `b${requestId.slice('import-'.length).replace(/-/g, '')}`, 'request.json');
+  const exists = (path: string) => access(path).then(() => true, () => false);
+
+  /** Queues a job; no worker runs yet, so its stored request is surely there. */
+  async function queue(objects: unknown[]): Promise<{ requestId: string; file: string }> {
+    const res = await intake.admin.request('POST', `/api/v1/idm/${tenantId}/clients/import`, objects);
+    assert.equal(res.status, 200, res.text);
+    const file = requestFile(res.body.requestId);
+    assert.ok(await exists(file), `the api stored the request at ${file}`);
+    return { requestId: res.body.requestId, file };
+  }
+
+  /** Runs `work` while one worker runs (it is stopped only afterwards, so it never stops mid-delete). */
+  async function withWorker<T>(work: () => Promise<T>): Promise<T> {
+    const worker: WorkerProcess = startWorker({ ...env, LOG_LEVEL: 'info' });
+    try {
+      return await work();
+    } finally {
+      await worker.stop();
+    }
+  }
+
+  async function assertDeleted(file: string): Promise<void> {
+    // The worker deletes after committing the final state, so the status may show it a moment first.
+    const started = Date.now();
+    while (await exists(file)) {
+      if (Date.now() - started > DELETE_WAIT_MS) assert.fail(`${file} is still stored after its job ended`);
+      await sleep(100);
+    }
+  }
+
+  test('after a Completed job the request is gone; the report stays', async () => {
+    const { requestId, file } = await queue([{ name: 'Cleanup Co 1' }, { name: null }]);
+    const done = await withWorker(async () => {
+      const ended = await waitForRequest(intake.admin, requestId);
+      assert.equal(ended.status, 'Completed', JSON.stringify(ended));
+      await assertDeleted(file);
+      return ended;
+    });
+    assert.deepEqual(done.result.summary, { total: 2, created: 1, failed: 1 });
+    assert.equal((await fetch(done.result.reportUrl)).status, 200, 'the report is kept: its URL is what the caller downloads');
+  });
+
+  test('after a Failed job the request is gone too', async () => {
+    const { requestId, file } = await queue([{ name: 'Cleanup Co 2' }]);
+    // A stored body that is not an array fails the job at once (no retry can mend it), with the object still there.
+    await writeFile(file, '{"not":"an array"}');
+    await withWorker(async () => {
+      const ended = await waitForRequest(intake.admin, requestId);
+      assert.equal(ended.status, 'Failed', JSON.stringify(ended));
+      assert.match(ended.error, /not a JSON array/);
+      await assertDeleted(file);
+    });
+  });
+});
