@@ -15,6 +15,8 @@ import { ApiClient } from './helpers/api-client.js';
 import { sleep } from './helpers/ports.js';
 import { SAMPLE_NESSUS } from '../src/parsers/nessus/fixtures/sample-nessus.js';
 import { nessusFixtures } from '../src/parsers/nessus/fixtures/nessus.fixtures.js';
+import { waitForRequest } from './helpers/bulk-import-suite.js';
+import { CSV_ACCOUNTS, EMPLOYEE_FILE, employees, upload, waitForBuild } from './helpers/connector-suite.js';
 
 const METRICS_TOKEN = 'metrics-scrape-token-for-tests';
 
@@ -151,31 +153,72 @@ describe('live progress, webhooks and metrics', () => {
   });
 
   test('logs are JSON lines: requests carry a reqId, the request that queued an import names its importId, and so do the worker\'s lines', async () => {
-    const target = await api.createClientAndReport('Logged client');
-    const started = await api.importBytes(target, 'nessus', 'logged.nessus', SAMPLE_NESSUS);
-    assert.equal((await api.waitForImport(started.operationId)).status, 'IMPORT COMPLETE');
-    const importId = started.operationId;
-    let lines: any[] = [];
-    for (let i = 0; i < 50; i++) {
-      lines = intake
+    const readLines = () =>
+      intake
         .log()
         .split('\n')
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line));
-      if (lines.some((l) => l.importId === importId && l.msg === 'import complete')) break;
-      await sleep(100);
-    }
+    /** The lines once `ready` holds for them (the worker may log its last line after the status changes). */
+    const linesWhen = async (ready: (lines: any[]) => boolean): Promise<any[]> => {
+      let lines: any[] = [];
+      for (let i = 0; i < 50; i++) {
+        lines = readLines();
+        if (ready(lines)) break;
+        await sleep(100);
+      }
+      return lines;
+    };
+    /** The api's `import queued` line for `importId`, tied by its reqId to the request at `urlPart`. */
+    const queuedLine = (lines: any[], importId: string, urlPart: string) => {
+      const queued = lines.find((l) => l.importId === importId && l.msg === 'import queued');
+      assert.ok(queued, `the api says which import a request queued (${urlPart})`);
+      assert.match(String(queued.reqId), /\S/);
+      const sameRequest = lines.filter((l) => l.reqId === queued.reqId && l.pid === queued.pid);
+      assert.ok(sameRequest.some((l) => l.req?.url?.includes(urlPart)), `the reqId ties the line to its request (${urlPart})`);
+      return queued;
+    };
+
+    const target = await api.createClientAndReport('Logged client');
+    const started = await api.importBytes(target, 'nessus', 'logged.nessus', SAMPLE_NESSUS);
+    assert.equal((await api.waitForImport(started.operationId)).status, 'IMPORT COMPLETE');
+    const importId = started.operationId;
+    let lines = await linesWhen((all) => all.some((l) => l.importId === importId && l.msg === 'import complete'));
     assert.ok(lines.length > 0, 'the processes log JSON lines');
     assert.ok(lines.every((l) => typeof l.level === 'number' && typeof l.time === 'number' && typeof l.msg === 'string'));
-    const queued = lines.find((l) => l.importId === importId && l.msg === 'import queued');
-    assert.ok(queued, 'the api says which import a request queued');
-    assert.match(String(queued.reqId), /\S/);
+    const queued = queuedLine(lines, importId, '/preuploaded-import/');
     assert.equal(queued.source, 'nessus');
-    const sameRequest = lines.filter((l) => l.reqId === queued.reqId && l.pid === queued.pid);
-    assert.ok(sameRequest.some((l) => l.req?.url?.includes('/preuploaded-import/')), 'the reqId ties the line to its request');
     const done = lines.find((l) => l.importId === importId && l.msg === 'import complete');
     assert.ok(done, "the worker's lines carry the importId");
     assert.notEqual(done.pid, queued.pid, 'written by the worker process');
     assert.equal(done.findings, 5);
+
+    // A bulk job and a connector (application) import write the same line, naming their kind and connector.
+    const login = await api.request('POST', '/api/v1/authenticate', { username: 'admin@example.com', password: 'Test-Passw0rd!' });
+    const bulk = await api.request('POST', `/api/v1/idm/${login.body.tenant_id}/clients/import`, [{ name: 'Logged bulk client' }]);
+    assert.equal(bulk.status, 200, bulk.text);
+    const bulkId: string = bulk.body.requestId.slice('import-'.length);
+    assert.equal((await waitForRequest(api, bulk.body.requestId)).status, 'Completed');
+    const applicationId = (await api.ok('POST', '/api/applications', { name: 'Logged application', connectorId: CSV_ACCOUNTS })).id;
+    const uploaded = await upload(api, applicationId, { [EMPLOYEE_FILE]: ['logged.csv', employees(3)] });
+    assert.equal(uploaded.status, 201, uploaded.text);
+    assert.equal((await waitForBuild(api, uploaded.body.id)).status, 'Finished');
+    lines = await linesWhen((all) =>
+      all.some((l) => l.importId === bulkId && l.msg === 'bulk import complete') && all.some((l) => l.importId === uploaded.body.id && l.msg === 'application import finished'),
+    );
+
+    const bulkQueued = queuedLine(lines, bulkId, '/clients/import');
+    assert.equal(bulkQueued.kind, 'clients');
+    assert.equal(bulkQueued.requestId, bulk.body.requestId);
+    const bulkDone = lines.find((l) => l.importId === bulkId && l.msg === 'bulk import complete');
+    assert.ok(bulkDone, "the worker's bulk lines carry the importId");
+    assert.notEqual(bulkDone.pid, bulkQueued.pid);
+
+    const appQueued = queuedLine(lines, uploaded.body.id, '/api/application-imports/upload');
+    assert.equal(appQueued.connectorId, CSV_ACCOUNTS);
+    assert.equal(appQueued.applicationId, applicationId);
+    const appDone = lines.find((l) => l.importId === uploaded.body.id && l.msg === 'application import finished');
+    assert.ok(appDone, "the worker's application import lines carry the importId");
+    assert.notEqual(appDone.pid, appQueued.pid);
   });
 });

@@ -36,6 +36,15 @@ export interface ImportCaller {
   label: string;
 }
 
+/** An import just queued, with what identifies it in logs. */
+export interface QueuedApplicationImport {
+  importId: string;
+  applicationId: string;
+  connectorId: string;
+  /** `API` (an upload) or `Staged` (the latest upload's files again). */
+  type: string;
+}
+
 interface StoredFile {
   field: string;
   name: string;
@@ -50,8 +59,8 @@ export function validationError(errors: FieldError[]): AppError {
 export class ApplicationImportService {
   constructor(private readonly pool: Pool, private readonly boss: PgBoss, private readonly store: ObjectStore, private readonly maxFileBytes: number) {}
 
-  /** POST /api/application-imports/upload. Returns the new import's id. */
-  async upload(caller: ImportCaller, queryApplicationId: string | undefined, parts: AsyncIterable<UploadPart>): Promise<string> {
+  /** POST /api/application-imports/upload. */
+  async upload(caller: ImportCaller, queryApplicationId: string | undefined, parts: AsyncIterable<UploadPart>): Promise<QueuedApplicationImport> {
     const importId = randomUUID();
     const stored: StoredFile[] = [];
     const errors: FieldError[] = [];
@@ -76,8 +85,7 @@ export class ApplicationImportService {
       const target = await this.checkApplication(caller, applicationId, errors);
       if (target) this.checkFiles(target.connector, stored, errors);
       if (errors.length > 0 || !target) throw validationError(errors);
-      await this.create(caller, target.application, 'API', stored.map((f) => ({ groupId: f.field, name: f.name, key: f.key, size: f.size })), importId);
-      return importId;
+      return await this.create(caller, target.application, 'API', stored.map((f) => ({ groupId: f.field, name: f.name, key: f.key, size: f.size })), importId);
     } catch (error) {
       await Promise.all(stored.map((f) => this.store.delete(f.key).catch(() => {})));
       throw error;
@@ -85,7 +93,7 @@ export class ApplicationImportService {
   }
 
   /** POST /api/application-imports/stage: a new import from the files of the latest upload. */
-  async stage(caller: ImportCaller, applicationId: unknown): Promise<string> {
+  async stage(caller: ImportCaller, applicationId: unknown): Promise<QueuedApplicationImport> {
     const errors: FieldError[] = [];
     const target = await this.checkApplication(caller, typeof applicationId === 'string' ? applicationId.trim() : undefined, errors);
     if (!target) throw validationError(errors);
@@ -93,8 +101,7 @@ export class ApplicationImportService {
     if (!latest) throw validationError([{ field: 'applicationId', message: 'Application has no uploaded files to stage an import from' }]);
     const files = await listImportFiles(this.pool, [latest]);
     const importId = randomUUID();
-    await this.create(caller, target.application, 'Staged', files.map((f) => ({ groupId: f.file_group_id, name: f.name, key: f.location, size: f.size })), importId);
-    return importId;
+    return this.create(caller, target.application, 'Staged', files.map((f) => ({ groupId: f.file_group_id, name: f.name, key: f.location, size: f.size })), importId);
   }
 
   private async checkApplication(
@@ -150,7 +157,7 @@ export class ApplicationImportService {
     type: string,
     files: { groupId: string; name: string; key: string; size: number }[],
     importId: string,
-  ): Promise<void> {
+  ): Promise<QueuedApplicationImport> {
     await withTransaction(this.pool, async (tx) => {
       await insertApplicationImport(tx, {
         id: importId,
@@ -164,6 +171,7 @@ export class ApplicationImportService {
       for (const f of files) await insertImportFile(tx, { id: randomUUID(), importId, fileGroupId: f.groupId, name: f.name, location: f.key, size: f.size });
       await queueImport(this.boss, tx, JOBS.applicationImport, importId);
     });
+    return { importId, applicationId: application.id, connectorId: application.connector_id, type };
   }
 }
 

@@ -1,5 +1,5 @@
 /** Spec 3: upload CSV files for an application's connector, stage, follow and cancel imports. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../../errors/app-error.js';
@@ -7,7 +7,7 @@ import { authenticate, requireWrite } from '../auth.js';
 import { Security } from '../schemas/common.js';
 import { NoBody } from '../schemas/people.schemas.js';
 import { FilePart, documentedBody } from '../schemas/documented-body.js';
-import { ApplicationImportService, validationError, type UploadPart } from '../../connectors/application-import.service.js';
+import { ApplicationImportService, validationError, type QueuedApplicationImport, type UploadPart } from '../../connectors/application-import.service.js';
 import { getApplicationImport, listApplicationImports, listImportFiles, requestCancel } from '../../db/repositories/application-imports.repository.js';
 import { isUuid } from '../../db/repositories/connectors.repository.js';
 import { applicationImportListView, applicationImportView } from '../views/connectors.view.js';
@@ -58,8 +58,9 @@ export async function applicationImportRoutes(app: FastifyInstance, deps: AppDep
           else yield { fieldname: part.fieldname, value: String(part.value) };
         }
       })();
-      const id = await service.upload(callerOf(request), request.query.applicationId, parts);
-      return reply.code(201).send(await show(request.caller.tenantId, id));
+      const queued = await service.upload(callerOf(request), request.query.applicationId, parts);
+      logQueued(request, queued);
+      return reply.code(201).send(await show(request.caller.tenantId, queued.importId));
     },
   );
 
@@ -76,8 +77,9 @@ export async function applicationImportRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (request, reply) => {
-      const id = await service.stage(callerOf(request), request.body.applicationId);
-      return reply.code(201).send(await show(request.caller.tenantId, id));
+      const queued = await service.stage(callerOf(request), request.body.applicationId);
+      logQueued(request, queued);
+      return reply.code(201).send(await show(request.caller.tenantId, queued.importId));
     },
   );
 
@@ -134,4 +136,12 @@ export async function applicationImportRoutes(app: FastifyInstance, deps: AppDep
       return show(tenantId, request.params.id);
     },
   );
+}
+
+/**
+ * One log line tying the request (its `reqId`) to the import it queued (`importId`, which the
+ * worker's lines carry too), the same line file imports and bulk jobs write.
+ */
+function logQueued(request: FastifyRequest, queued: QueuedApplicationImport): void {
+  request.log.info(queued, 'import queued');
 }

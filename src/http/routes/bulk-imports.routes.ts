@@ -61,7 +61,10 @@ export async function bulkImportRoutes(app: FastifyInstance, deps: AppDeps): Pro
     async (request, reply) => {
       const { firmId, objects } = request.params;
       try {
-        const { importId } = await service.start(request.caller, firmId, objects, request.body, request.headers['idempotency-key']);
+        const { importId, replayed } = await service.start(request.caller, firmId, objects, request.body, request.headers['idempotency-key']);
+        // Ties this request's reqId to the import (the worker's lines carry its importId), as file
+        // imports do. A replayed Idempotency-Key queued nothing: its request was logged when it did.
+        if (!replayed) request.log.info({ importId, requestId: requestIdOf(importId), kind: objects, firmId }, 'import queued');
         return { requestId: requestIdOf(importId) };
       } catch (error) {
         if (error instanceof AppError && error.code === 'BULK_JOB_ACTIVE') reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
