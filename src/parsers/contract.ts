@@ -6,7 +6,9 @@
  * - an asset's `key` is its normalised identity (see `assetKey`);
  * - a link is one (finding, asset) pair; ports/paths/parameters are `detail` on it;
  * - evidence is one piece of proof for a pair (plugin output, a request/response).
- * Records may repeat a key: the import engine merges them, so parsers stay streaming and stateless.
+ * Records may repeat a key: the import engine merges them, so parsers stay streaming and need not
+ * remember what they yielded. One may still skip a finding that would repeat the last one under
+ * its key exactly, to save the mapping, within a fixed memory budget (support/repeated-elements.ts).
  */
 import type { Readable } from 'node:stream';
 

@@ -101,6 +101,22 @@ test('HostProperties after the items keep the key already used and re-emit the a
   ]);
 });
 
+test('a ReportItem repeating its plugin but for port and output yields its link and evidence, not a second finding', async () => {
+  const item = (port: string, description: string) => `<ReportItem port="${port}" protocol="tcp" svc_name="www" severity="2" pluginID="7" pluginName="Old TLS">
+      <description>${description}</description><solution>Upgrade.</solution><plugin_output>seen on ${port}</plugin_output></ReportItem>`;
+  const records = await parse(nessusFile(`<ReportHost name="a">${item('443', 'TLS 1.0.')}</ReportHost>
+    <ReportHost name="b">${item('8443', 'TLS 1.0.')}</ReportHost><ReportHost name="c">${item('443', 'TLS 1.0 and 1.1.')}</ReportHost>`));
+  const shapes = records.map((r) => (r.kind === 'finding' ? `finding ${r.data.description}` : r.kind === 'asset' ? `asset ${r.key}` : `${r.kind} ${r.assetKey}`));
+  assert.deepEqual(shapes, [
+    'asset a', 'finding TLS 1.0.', 'link a', 'evidence a',
+    'asset b', 'link b', 'evidence b',
+    'asset c', 'finding TLS 1.0 and 1.1.', 'link c', 'evidence c',
+  ]);
+  assert.deepEqual(await countRecords(nessusParser.parse(Readable.from([Buffer.from(nessusFile(`<ReportHost name="a">${item('1', 'x')}</ReportHost><ReportHost name="b">${item('2', 'x')}</ReportHost>`))]))), {
+    findings: 1, assets: 2, finding_assets: 2, evidence: 2,
+  });
+});
+
 test('a Burp file is rejected: the root element is not NessusClientData_v2', async () => {
   const err = await rejectsWith(SAMPLE_BURP, /expected the root element <NessusClientData_v2> of a Nessus v2 \(\.nessus\) file, found <issues>/);
   assert.equal(err.position.line, 11);

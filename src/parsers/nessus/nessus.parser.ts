@@ -5,13 +5,18 @@
  *
  * Records: one asset per ReportHost (even without items), and per ReportItem a finding keyed by
  * pluginID, a link (port/protocol/service as detail) and, when `plugin_output` is not blank,
- * one evidence.
+ * one evidence. A ReportItem that repeats the last one of its plugin in everything but port,
+ * protocol, service and plugin output (Nessus writes a plugin's whole text on every host) yields
+ * no second finding: it would map to the same one (see support/repeated-elements.ts).
  */
 import { assetKey, type ByteSource, type ParseOptions, type ParsedRecord, type Parser } from '../contract.js';
 import { findChild, XmlReader, type XmlElement, type XmlOpen } from '../support/xml.js';
+import { RepeatedElements } from '../support/repeated-elements.js';
 import { assetData, evidenceLabel, findingData, hostTags, itemSeverity, linkDetail, rawAssetIdentity, type HostTags } from './nessus.mapping.js';
 
 const ROOT = 'NessusClientData_v2';
+/** What differs between hosts in a plugin's ReportItem: the link's detail and the evidence. */
+const PER_HOST = { ignoredAttributes: ['port', 'protocol', 'svc_name'], ignoredChildren: ['plugin_output'] };
 
 export const nessusParser: Parser = {
   source: 'nessus',
@@ -23,12 +28,13 @@ export const nessusParser: Parser = {
 
 async function* parseNessus(input: ByteSource, options?: ParseOptions): AsyncGenerator<ParsedRecord> {
   const xml = new XmlReader(input, options);
+  const repeated = new RepeatedElements(PER_HOST);
   try {
     const root = await xml.expectRoot(ROOT, 'a Nessus v2 (.nessus) file');
     for await (const section of xml.childElements(root)) {
       if (section.name !== 'Report') continue; // Policy and anything newer: read past, nothing kept
       for await (const host of xml.childElements(section)) {
-        if (host.name === 'ReportHost') yield* reportHostRecords(xml, host);
+        if (host.name === 'ReportHost') yield* reportHostRecords(xml, host, repeated);
       }
     }
     await xml.expectEnd();
@@ -43,7 +49,7 @@ async function* parseNessus(input: ByteSource, options?: ParseOptions): AsyncGen
  * file put HostProperties after items, the key stays the one already used (the host name) and
  * the asset is emitted again with the fuller data, which the engine merges.
  */
-async function* reportHostRecords(xml: XmlReader, host: XmlOpen): AsyncGenerator<ParsedRecord> {
+async function* reportHostRecords(xml: XmlReader, host: XmlOpen, repeated: RepeatedElements): AsyncGenerator<ParsedRecord> {
   const hostName = host.attributes.name ?? '';
   let key: string | undefined;
   for await (const child of xml.childElements(host)) {
@@ -56,7 +62,7 @@ async function* reportHostRecords(xml: XmlReader, host: XmlOpen): AsyncGenerator
         key = hostKey(xml, host, NO_TAGS);
         yield { kind: 'asset', key, data: assetData(hostName, NO_TAGS) };
       }
-      yield* reportItemRecords(xml, await xml.readElement(child), key);
+      yield* reportItemRecords(xml, await xml.readElement(child), key, repeated);
     }
   }
   // A host listed without any properties or items is still an asset of the scan.
@@ -71,14 +77,17 @@ function hostKey(xml: XmlReader, host: XmlOpen, tags: HostTags): string {
   return key;
 }
 
-function* reportItemRecords(xml: XmlReader, item: XmlElement, asset: string): Generator<ParsedRecord> {
+function* reportItemRecords(xml: XmlReader, item: XmlElement, asset: string, repeated: RepeatedElements): Generator<ParsedRecord> {
   const findingKey = item.attributes.pluginID?.trim();
   if (!findingKey) throw xml.errorAt(item, '<ReportItem> has no pluginID attribute');
-  const severity = itemSeverity(item);
-  if (!severity) {
-    throw xml.errorAt(item, `<ReportItem pluginID="${findingKey}"> has severity "${item.attributes.severity ?? ''}"; expected 0 to 4`);
+  // A repeat was checked (severity included) and mapped when its first copy was.
+  if (!repeated.repeats(findingKey, item)) {
+    const severity = itemSeverity(item);
+    if (!severity) {
+      throw xml.errorAt(item, `<ReportItem pluginID="${findingKey}"> has severity "${item.attributes.severity ?? ''}"; expected 0 to 4`);
+    }
+    yield { kind: 'finding', key: findingKey, data: findingData(item, severity) };
   }
-  yield { kind: 'finding', key: findingKey, data: findingData(item, severity) };
   yield { kind: 'link', findingKey, assetKey: asset, detail: linkDetail(item) };
   const output = findChild(item, 'plugin_output')?.text;
   if (output !== undefined && output.trim() !== '') {
