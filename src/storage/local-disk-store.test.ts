@@ -186,6 +186,19 @@ describe('LocalDiskStore objects', () => {
     await store.delete('cdelete/a.bin');
   });
 
+  test('delete removes the folder its object leaves empty, and only such a folder', async () => {
+    await store.put('cfolder/a.bin', Readable.from([Buffer.from('a')]));
+    await store.put('cfolder/b.bin', Readable.from([Buffer.from('b')]));
+    await store.delete('cfolder/a.bin');
+    assert.deepEqual(await readdir(join(root, 'cfolder')), ['b.bin'], 'the folder still holding b.bin stays');
+    await store.delete('cfolder/b.bin');
+    assert.equal((await readdir(root)).includes('cfolder'), false, 'the emptied folder went');
+    await store.delete('cfolder/b.bin');
+    assert.ok((await readdir(join(root, '..'))).includes(root.split('/').pop()!), 'the store root itself stays');
+    await store.put('cfolder/b.bin', Readable.from([Buffer.from('again')]));
+    assert.equal((await readAll(await store.get('cfolder/b.bin'))).toString(), 'again', 'the next put makes the folder again');
+  });
+
   test('keys with .. are rejected and nothing is written outside the root', async () => {
     for (const key of ['../escape.bin', 'cx/..', '..\\escape.bin', '/tmp/escape.bin']) {
       await assert.rejects(store.put(key, Readable.from([Buffer.from('x')])), hasCode('OBJECT_KEY_INVALID'), key);

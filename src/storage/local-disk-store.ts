@@ -4,9 +4,9 @@
  * this API's own `/cloud/uploads/<key>` route (see src/http/routes/local-uploads.routes.ts).
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, open, opendir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, opendir, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../errors/app-error.js';
@@ -61,7 +61,6 @@ export class LocalDiskStore implements ObjectStore {
 
   async put(key: string, body: Readable, options: { maxBytes?: number } = {}): Promise<ObjectInfo> {
     const target = this.pathOf(key);
-    await mkdir(dirname(target), { recursive: true });
     // Write to a temporary name and rename: a reader never sees a partial object.
     const temp = `${target}.${randomUUID()}.part`;
     let size = 0;
@@ -74,7 +73,7 @@ export class LocalDiskStore implements ObjectStore {
       },
     });
     // Opened before streaming, so the temp file surely exists when a failure cleans it up.
-    const handle = await open(temp, 'wx');
+    const handle = await createInNewOrExistingDirectory(temp);
     try {
       await pipeline(body, counter, handle.createWriteStream());
       await rename(temp, target);
@@ -123,8 +122,15 @@ export class LocalDiskStore implements ObjectStore {
     return createReadStream(this.pathOf(key), { highWaterMark: 256 * 1024 });
   }
 
+  /** Deletes the object, and the folders of its key that it leaves empty (one per bulk job, say). */
   async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+    const path = this.pathOf(key);
+    await rm(path, { force: true });
+    const root = resolve(this.rootDir);
+    for (let dir = dirname(resolve(path)); dir.startsWith(root + sep); dir = dirname(dir)) {
+      // Fails (ENOTEMPTY, ENOENT…) as soon as a folder still holds something: that is where to stop.
+      if (!(await rmdir(dir).then(() => true, () => false))) break;
+    }
   }
 
   private pathOf(key: string): string {
@@ -146,5 +152,20 @@ export class LocalDiskStore implements ObjectStore {
     return createHmac('sha256', this.signingSecret)
       .update(`${request.method}\n${request.key}\n${request.expires}\n${request.maxBytes}`)
       .digest('base64url');
+  }
+}
+
+/**
+ * Creates a new file, and its folder when needed. A delete of the last object in that folder may
+ * remove it between the two steps; the folder is then made again.
+ */
+async function createInNewOrExistingDirectory(path: string): Promise<FileHandle> {
+  for (let attempt = 1; ; attempt++) {
+    await mkdir(dirname(path), { recursive: true });
+    try {
+      return await open(path, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw error;
+    }
   }
 }
