@@ -55,3 +55,32 @@ test('evidence digests computed by PostgreSQL equal the JavaScript digest of lab
     assert.equal(rows[i].content_hash, digestInJavaScript(sample.label, sample.content), `digest of sample ${i}`);
   }
 });
+
+test('every kind of record is staged as given, NUL and lone surrogates stored as U+FFFD', async () => {
+  const id = randomUUID();
+  await pool.query(
+    `INSERT INTO imports (id, tenant_id, user_id, source, file_location, original_filename, file_type, state, attempt)
+     SELECT $1, tenant_id, user_id, 'nuclei', 'x', 'x.json', 'json', 'running', 1 FROM imports WHERE id = $2`,
+    [id, importId],
+  );
+  const odd = 'nul \u0000 high \ud800 low \udc00 pair \u{1F512} quote " backslash \\ tab \t';
+  const stored = 'nul \uFFFD high \uFFFD low \uFFFD pair \u{1F512} quote " backslash \\ tab \t';
+  const writer = new StagingWriter(pool, id, 1);
+  await writer.add({ kind: 'asset', key: `host ${odd}`, data: { name: odd, extra: { n: 1.5 } } });
+  await writer.add({ kind: 'finding', key: `rule ${odd}`, data: { title: odd, severity: 'High', cves: ['CVE-1', odd], cvssV3Score: 9.8 } });
+  await writer.add({ kind: 'link', findingKey: `rule ${odd}`, assetKey: `host ${odd}`, detail: { port: 443, path: odd } });
+  await writer.add({ kind: 'evidence', findingKey: `rule ${odd}`, assetKey: `host ${odd}`, label: odd, content: odd });
+  await writer.flush();
+  const one = async (sql: string) => (await pool.query(sql, [id])).rows[0];
+  assert.deepEqual(await one('SELECT seq, identity, data FROM staging_assets WHERE import_id = $1'), {
+    seq: 1, identity: `host ${stored}`, data: { name: stored, extra: { n: 1.5 } },
+  });
+  assert.deepEqual(await one('SELECT seq, tool_key, title, severity, data FROM staging_findings WHERE import_id = $1'), {
+    seq: 2, tool_key: `rule ${stored}`, title: stored, severity: 'High', data: { cves: ['CVE-1', stored], cvssV3Score: 9.8 },
+  });
+  assert.deepEqual(await one('SELECT seq, finding_key, asset_key, detail FROM staging_links WHERE import_id = $1'), {
+    seq: 3, finding_key: `rule ${stored}`, asset_key: `host ${stored}`, detail: { port: 443, path: stored },
+  });
+  const evidence = await one('SELECT seq, label, content, content_hash FROM staging_evidence WHERE import_id = $1');
+  assert.deepEqual(evidence, { seq: 4, label: stored, content: stored, content_hash: digestInJavaScript(stored, stored) });
+});
