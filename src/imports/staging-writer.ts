@@ -162,7 +162,8 @@ const EVIDENCE_DIGEST_SQL = `encode(sha256(convert_to(label, 'UTF8') || '\\x00':
  */
 export function toJson(value: unknown): string {
   const json = JSON.stringify(value);
-  return UNSTORABLE_ESCAPE_TEST.test(json) ? json.replace(UNSTORABLE_ESCAPES, '$1\\ufffd') : json;
+  // includes() first: a plain scan, far cheaper than the regular expression over megabytes.
+  return json.includes('\\u') && UNSTORABLE_ESCAPE_TEST.test(json) ? json.replace(UNSTORABLE_ESCAPES, '$1\\ufffd') : json;
 }
 
 const UNSTORABLE_ESCAPE_TEST = /\\u(?:0000|d[89a-f])/i;
