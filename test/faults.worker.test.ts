@@ -241,14 +241,24 @@ describe('worker faults (api + standalone workers, one PostgreSQL)', () => {
     const target = await api.createClientAndReport('Killer file');
     let current = await worker();
     const started = await api.importBytes(target, 'nessus', 'killer.nessus', text);
+    const stagedRows = async () => {
+      const { rows } = await sql.query(
+        `SELECT (SELECT count(*) FROM staging_assets WHERE import_id = $1) + (SELECT count(*) FROM staging_findings WHERE import_id = $1)
+              + (SELECT count(*) FROM staging_links WHERE import_id = $1) + (SELECT count(*) FROM staging_evidence WHERE import_id = $1) AS n`,
+        [started.operationId],
+      );
+      return Number(rows[0].n);
+    };
     for (const attempt of [1, 2]) {
-      await waitRunning(started.operationId, attempt, async () => true);
+      // Killed once it has staged rows, so the last attempt leaves some behind.
+      await waitRunning(started.operationId, attempt, async () => (await stagedRows()) > 0);
       await signalAndWait(current.child, 'SIGKILL');
       current = await worker();
     }
     const job = await api.waitForImport(started.operationId, 60_000);
     assert.equal(job.status, 'ERROR');
     assert.match(job.error_status, /stopped 2 times without finishing/);
+    assert.equal(await stagedRows(), 0, 'the reaper that gave up removed what the dead attempts staged');
     const row = await importRow(started.operationId);
     assert.deepEqual({ state: row.state, attempt: row.attempt }, { state: 'failed', attempt: 2 }, 'no third attempt');
     assert.equal(await jobState(started.operationId), 'cancelled', 'the queue will not run it again');

@@ -4,7 +4,8 @@
  * - Stalled imports: an import still `running` whose heartbeat is older than the stall limit lost
  *   its worker (killed, crashed, machine gone). It goes back to `queued` with a new job, so another
  *   worker resumes it within seconds rather than when the job would expire; the lost attempt costs
- *   one retry, and when no retry is left the import ends as failed. Each import is reaped in one
+ *   one retry, and when no retry is left the import ends as failed, its staged or loaded rows
+ *   removed. Each import is reaped in one
  *   transaction — the row, its job and the verdict commit together or not at all — so a reaper
  *   that dies half-way leaves the import as it found it. Rows locked by a commit in progress are
  *   skipped (SKIP LOCKED): the commit holds the row for as long as it runs and keeps the heartbeat
@@ -26,6 +27,8 @@ import type { Pool, Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/pool.js';
 import type { Logger } from '../logging.js';
 import { JOBS, jobNameForKind, queueImport } from './jobs.js';
+import { clearStaging } from './staging-writer.js';
+import { clearRecords } from '../connectors/record-writer.js';
 
 export interface ReaperSettings {
   stallSeconds: number;
@@ -103,6 +106,10 @@ async function reapImport(pool: Pool, boss: PgBoss, importId: string, attempt: n
         `UPDATE imports SET state = 'failed', finished_at = now(), last_updated_at = now(), error_status = $2 WHERE id = $1`,
         [importId, `the import stopped ${attempt} times without finishing (its worker died or hung); giving up`],
       );
+      // No attempt will clear what the dead ones staged or loaded (a worker clears its own on a
+      // failure it sees, and the next attempt an earlier one's): for a large scan, gigabytes.
+      await clearStaging(tx, importId, attempt);
+      await clearRecords(tx, importId, attempt);
     }
     return { retried: !ended };
   });
