@@ -2,7 +2,9 @@
  * The stored body of a bulk request (`b<id>/request.json`) is deleted once its job has ended,
  * Completed or Failed, against a real `intake serve`, a real `intake worker` and local storage.
  * The api runs no workers: a job stays Pending until the test starts one, so the test can see the
- * stored request before any worker acts on it.
+ * stored request before any worker acts on it. A job the reaper ends Failed (its workers kept
+ * dying) loses its request too: that reaper is run here directly, against the same database, queue
+ * and store.
  */
 import { describe, before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +15,11 @@ import { startIntake, startWorker, ADMIN, type IntakeProcess, type WorkerProcess
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { waitForRequest } from './helpers/bulk-import-suite.js';
 import { sleep } from './helpers/ports.js';
+import pg from 'pg';
+import { createBoss } from '../src/imports/jobs.js';
+import { reapStalledImports } from '../src/imports/stalled-imports.js';
+import { LocalDiskStore } from '../src/storage/local-disk-store.js';
+import { createLogger } from '../src/logging.js';
 
 /** How long the worker gets to delete the request once the job's end is visible (a bound, not a timing). */
 const DELETE_WAIT_MS = 15_000;
@@ -92,5 +99,31 @@ describe('the stored bulk request is deleted when its job ends', () => {
       assert.match(ended.error, /not a JSON array/);
       await assertDeleted(file);
     });
+  });
+
+  test('after a job the reaper ends Failed (its workers kept dying), the request is gone too', async () => {
+    const { requestId, file } = await queue([{ name: 'Cleanup Co 3' }]);
+    const importId = requestId.slice('import-'.length);
+    const sql = new pg.Pool({ connectionString: db.url, max: 2 });
+    const boss = createBoss(db.url, { supervise: false, max: 2 });
+    await boss.start();
+    try {
+      // What the last allowed attempt leaves when its worker dies: running, stamped long ago, its
+      // job active with every retry spent.
+      await sql.query(`UPDATE imports SET state = 'running', attempt = 2, heartbeat_at = now() - interval '1 hour' WHERE id = $1`, [importId]);
+      await sql.query(
+        `UPDATE pgboss.job SET state = 'active', started_on = now(), retry_count = retry_limit WHERE id = (SELECT job_id FROM imports WHERE id = $1)`,
+        [importId],
+      );
+      const store = new LocalDiskStore(join(dataDir, 'objects'), 'http://intake.test', 'a-signing-secret-that-is-unused-here');
+      assert.equal(await reapStalledImports(sql, boss, 3, createLogger('silent', 'reaper-test'), store), 1);
+      const { rows } = await sql.query('SELECT state, error_status FROM imports WHERE id = $1', [importId]);
+      assert.equal(rows[0].state, 'failed');
+      assert.match(rows[0].error_status, /stopped 2 times without finishing/);
+      assert.equal(await exists(file), false, 'the reaper deleted the stored request');
+    } finally {
+      await boss.stop({ graceful: false, close: true });
+      await sql.end();
+    }
   });
 });

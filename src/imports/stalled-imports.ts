@@ -29,6 +29,8 @@ import type { Logger } from '../logging.js';
 import { JOBS, jobNameForKind, queueImport } from './jobs.js';
 import { clearStaging } from './staging-writer.js';
 import { clearRecords } from '../connectors/record-writer.js';
+import { deleteRequest } from '../bulk/bulk-request.js';
+import type { ObjectStore } from '../storage/object-store.js';
 
 export interface ReaperSettings {
   stallSeconds: number;
@@ -51,12 +53,12 @@ function hasLiveJob(queues: string): string {
                    WHERE j.name = ANY(${queues}::text[]) AND j.id = i.job_id AND j.state IN ('created', 'retry', 'active'))`;
 }
 
-export function startReaper(pool: Pool, boss: PgBoss, settings: ReaperSettings, log: Logger): () => void {
+export function startReaper(pool: Pool, boss: PgBoss, store: ObjectStore, settings: ReaperSettings, log: Logger): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    reapStalledImports(pool, boss, settings.stallSeconds, log)
+    reapStalledImports(pool, boss, settings.stallSeconds, log, store)
       .then(() => requeueOrphanedImports(pool, boss, settings.stallSeconds, log))
       .catch((error) => log.warn({ err: error }, 'stalled-import check failed'))
       .finally(() => (running = false));
@@ -65,8 +67,11 @@ export function startReaper(pool: Pool, boss: PgBoss, settings: ReaperSettings, 
   return () => clearInterval(timer);
 }
 
-/** Hands every stalled import back to the queue; returns how many it reaped. */
-export async function reapStalledImports(pool: Pool, boss: PgBoss, stallSeconds: number, log: Logger): Promise<number> {
+/**
+ * Hands every stalled import back to the queue; returns how many it reaped. With `store`, a bulk
+ * job it ends failed also loses its stored request, as one its worker fails does.
+ */
+export async function reapStalledImports(pool: Pool, boss: PgBoss, stallSeconds: number, log: Logger, store?: ObjectStore): Promise<number> {
   const { rows: candidates } = await pool.query(
     `SELECT id, attempt FROM imports
       WHERE state = 'running' AND job_id IS NOT NULL AND heartbeat_at < now() - make_interval(secs => $1)
@@ -76,7 +81,7 @@ export async function reapStalledImports(pool: Pool, boss: PgBoss, stallSeconds:
   let reaped = 0;
   for (const { id, attempt } of candidates) {
     try {
-      if (await reapImport(pool, boss, id, attempt, stallSeconds, log)) reaped++;
+      if (await reapImport(pool, boss, id, attempt, stallSeconds, log, store)) reaped++;
     } catch (error) {
       // Rolled back whole: the import is still running, and the next sweep tries again.
       log.warn({ importId: id, attempt, err: error }, 'could not reap the stalled import; will try again');
@@ -85,7 +90,7 @@ export async function reapStalledImports(pool: Pool, boss: PgBoss, stallSeconds:
   return reaped;
 }
 
-async function reapImport(pool: Pool, boss: PgBoss, importId: string, attempt: number, stallSeconds: number, log: Logger): Promise<boolean> {
+async function reapImport(pool: Pool, boss: PgBoss, importId: string, attempt: number, stallSeconds: number, log: Logger, store?: ObjectStore): Promise<boolean> {
   const outcome = await withTransaction(pool, async (tx) => {
     const { rows } = await tx.query(
       `UPDATE imports SET state = 'queued', last_updated_at = now()
@@ -93,7 +98,7 @@ async function reapImport(pool: Pool, boss: PgBoss, importId: string, attempt: n
                      WHERE id = $1 AND attempt = $2 AND state = 'running' AND job_id IS NOT NULL
                        AND heartbeat_at < now() - make_interval(secs => $3)
                      FOR NO KEY UPDATE SKIP LOCKED)
-        RETURNING kind, job_id`,
+        RETURNING kind, job_id, file_location`,
       [importId, attempt, stallSeconds],
     );
     if (!rows[0]) return null;
@@ -111,10 +116,12 @@ async function reapImport(pool: Pool, boss: PgBoss, importId: string, attempt: n
       await clearStaging(tx, importId, attempt);
       await clearRecords(tx, importId, attempt);
     }
-    return { retried: !ended };
+    return { retried: !ended, kind: rows[0].kind as string, fileLocation: rows[0].file_location as string };
   });
   if (!outcome) return false;
   log.warn({ importId, attempt, retried: outcome.retried }, 'import lost its worker; handed back to the queue');
+  // After the commit: until the import is failed for good, a retry still reads the request.
+  if (!outcome.retried && outcome.kind === 'bulk' && store) await deleteRequest(store, outcome.fileLocation, log, importId);
   return true;
 }
 

@@ -36,7 +36,7 @@ export async function work(): Promise<void> {
     log,
     connectTimeoutMs: config.dbConnectTimeoutSeconds * 1000,
   });
-  const stopReaper = startReaper(runtime.pool, runtime.boss, { stallSeconds: config.stallSeconds, intervalSeconds: Math.max(1, Math.floor(config.stallSeconds / 4)) }, log);
+  const stopReaper = startReaper(runtime.pool, runtime.boss, runtime.store, { stallSeconds: config.stallSeconds, intervalSeconds: Math.max(1, Math.floor(config.stallSeconds / 4)) }, log);
   const stopDispatcher = startDispatcher(runtime.pool, { intervalMs: 1000, allowPrivate: config.webhookAllowPrivate, backoffSeconds: config.webhookBackoffSeconds }, log);
   log.info({ pid: process.pid, concurrency: config.workerConcurrency }, 'worker ready');
   const graceMs = config.shutdownGraceSeconds * 1000;
