@@ -1,7 +1,7 @@
 /**
  * Buffers parsed records and writes them to the staging tables in batches, one multi-row
- * `INSERT … SELECT FROM jsonb_array_elements(…)` per table and batch. Memory is bounded by the batch size and
- * by the bytes of evidence held (evidence bodies can be megabytes each).
+ * `INSERT … SELECT FROM jsonb_array_elements(…)` per table and batch. Memory is bounded by the
+ * batch size and by the bytes of evidence held (evidence bodies can be megabytes each).
  *
  * Batches are written while parsing goes on, with at most MAX_IN_FLIGHT inserts outstanding.
  * Repeated findings and assets are dropped before they get here (repeat-detector.ts).
