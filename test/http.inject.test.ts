@@ -93,6 +93,11 @@ describe('HTTP API through app.inject', () => {
     const noRoute = await app.inject({ url: '/api/v1/nothing-here', headers: auth() });
     assert.equal(noRoute.statusCode, 404);
     assert.equal(noRoute.json().code, 'NOT_FOUND');
+
+    const xml = await app.inject({ method: 'POST', url: '/api/v1/client/create', headers: { ...auth(), 'content-type': 'application/xml' }, payload: '<name/>' });
+    assert.equal(xml.statusCode, 415);
+    assert.equal(xml.json().code, 'UNSUPPORTED_MEDIA_TYPE');
+    assert.match(xml.json().message, /content type "application\/xml" is not one Intake reads; send JSON \(application\/json\)/);
   });
 
   test("Intake's own routes answer errors as RFC 9457 problem details", async () => {

@@ -96,6 +96,8 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const view = describeError(error);
     if (view.code === 'REQUEST_BODY_TOO_LARGE') view.message = bodyTooLargeMessage(request.routeOptions.bodyLimit);
+    // Fastify's own words are only "Unsupported Media Type": name what was sent and what is read.
+    if ((error as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') view.message = unsupportedMediaTypeMessage(request.headers['content-type']);
     if (view.statusCode === 503) {
       // Expected while the database restarts: one line, no stack, and a hint for clients.
       request.log.warn({ code: view.code, reason: (error as Error)?.message }, 'request failed: database unavailable');
@@ -106,4 +108,8 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, { statusCode: 404, code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
+}
+
+function unsupportedMediaTypeMessage(contentType: string | undefined): string {
+  return `the request body's content type "${contentType ?? ''}" is not one Intake reads; send JSON (application/json), or multipart/form-data where a route takes files`;
 }
