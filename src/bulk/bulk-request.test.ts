@@ -1,25 +1,26 @@
-import { test } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Logger } from '../logging.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import { LocalDiskStore } from '../storage/local-disk-store.js';
 import { deleteRequest, readRequest, requestKeyOf } from './bulk-request.js';
 
-function storeWith(body: string, deleteFails: boolean): ObjectStore & { deleted: string[] } {
-  const deleted: string[] = [];
-  return {
-    deleted,
-    presignPut: async () => '',
-    presignGet: async () => '',
-    put: async () => ({ size: 0 }),
-    head: async () => ({ size: body.length }),
-    get: async () => Readable.from([Buffer.from(body)]),
-    delete: async (key) => {
-      if (deleteFails) throw new Error('storage unreachable');
-      deleted.push(key);
-    },
-  };
-}
+let root: string;
+let store: LocalDiskStore;
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'intake-bulk-request-'));
+  store = new LocalDiskStore(root, 'http://intake.test', 'a-signing-secret-not-used-here');
+});
+
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const put = (key: string, body: string) => store.put(key, Readable.from([Buffer.from(body)]));
 
 function recordingLog(): Logger & { warnings: unknown[][] } {
   const warnings: unknown[][] = [];
@@ -31,23 +32,29 @@ test('the key of a request is b<id without dashes>/request.json', () => {
 });
 
 test('readRequest answers the stored array and refuses anything else', async () => {
-  assert.deepEqual(await readRequest(storeWith('[{"name":"a"}]', false), 'k/request.json'), [{ name: 'a' }]);
-  await assert.rejects(readRequest(storeWith('{"name":"a"}', false), 'k/request.json'), (e: { code?: string }) => e.code === 'BULK_BODY_INVALID');
+  await put('bread/request.json', '[{"name":"a"}]');
+  assert.deepEqual(await readRequest(store, 'bread/request.json'), [{ name: 'a' }]);
+  await put('bobject/request.json', '{"name":"a"}');
+  await assert.rejects(readRequest(store, 'bobject/request.json'), (e: { code?: string }) => e.code === 'BULK_BODY_INVALID');
 });
 
 test('deleteRequest deletes the object', async () => {
-  const store = storeWith('[]', false);
+  await put('bdelete/request.json', '[]');
   const log = recordingLog();
-  await deleteRequest(store, 'bx/request.json', log, 'id-1');
-  assert.deepEqual(store.deleted, ['bx/request.json']);
+  await deleteRequest(store, 'bdelete/request.json', log, 'id-1');
+  assert.equal(await store.head('bdelete/request.json'), null);
   assert.equal(log.warnings.length, 0);
 });
 
 test('a delete that fails is logged as a warning, not thrown: the job has already ended', async () => {
+  // The store cannot remove a folder that holds something where the object should be.
+  await mkdir(join(root, 'bstuck', 'request.json'), { recursive: true });
+  await writeFile(join(root, 'bstuck', 'request.json', 'inside'), 'x');
   const log = recordingLog();
-  await deleteRequest(storeWith('[]', true), 'bx/request.json', log, 'id-2');
+  await deleteRequest(store, 'bstuck/request.json', log, 'id-2');
   assert.equal(log.warnings.length, 1);
   const fields = log.warnings[0]![0] as { importId: string; key: string; err: Error };
-  assert.deepEqual([fields.importId, fields.key, fields.err.message], ['id-2', 'bx/request.json', 'storage unreachable']);
+  assert.deepEqual([fields.importId, fields.key], ['id-2', 'bstuck/request.json']);
+  assert.ok(fields.err instanceof Error);
   assert.match(String(log.warnings[0]![1]), /could not delete the stored bulk request/);
 });
